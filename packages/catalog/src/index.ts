@@ -1,0 +1,4 @@
+export type { ChunkBatch, CatalogOptions, StreamOptions, StreamStats } from './lib/types';
+export { CatalogError } from './lib/types';
+export { openCatalog, REQUIRED_COLUMNS, type CatalogConnection } from './lib/open-catalog';
+export { countChunks, streamChunks } from './lib/stream-chunks';

@@ -1,0 +1,7 @@
+/** Quotes a possibly schema-qualified identifier (`main.chunks`) for DuckDB SQL. */
+export function quoteIdentifier(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}

@@ -1,0 +1,34 @@
+/** One batch of catalog rows, in ascending id order. */
+export interface ChunkBatch {
+  /** Chunk ids (BIGINT), exact as 64-bit integers. */
+  readonly ids: BigInt64Array;
+  /** Chunk text; NULL content arrives as "". */
+  readonly contents: string[];
+}
+
+export interface CatalogOptions {
+  /** Path to the DuckDB database file. */
+  readonly path: string;
+  /** Table or view holding the chunks (default `chunks`). */
+  readonly table?: string;
+}
+
+export interface StreamOptions {
+  /**
+   * Rows per batch handed to the consumer. DuckDB produces vectors of 2048 rows; batches are
+   * cut from them, so memory stays bounded by one vector plus one batch.
+   */
+  readonly batchSize?: number;
+}
+
+/** Counts gathered while streaming, complete once the stream has ended. */
+export interface StreamStats {
+  /** Rows delivered (non-NULL id). */
+  rows: number;
+  /** Rows skipped because their id was NULL. */
+  nullIds: number;
+}
+
+export class CatalogError extends Error {
+  override readonly name = 'CatalogError';
+}
