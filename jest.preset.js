@@ -1,15 +1,15 @@
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
 /** Shared Jest settings: TypeScript through SWC (type checking is the `typecheck` target's job). */
 module.exports = {
   testEnvironment: require.resolve('./tools/jest/node-environment.js'),
-  transform: {
-    '^.+\\.ts$': [
-      '@swc/jest',
-      {
-        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-        module: { type: 'commonjs' },
-      },
-    ],
-  },
+  transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Resolve workspace packages to their TypeScript sources, so tests never need a prior build.
   testEnvironmentOptions: { customExportConditions: ['development', 'node', 'node-addons'] },

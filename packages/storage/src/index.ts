@@ -1,0 +1,6 @@
+export type { Dtype, IndexManifest, IndexMeta } from './lib/types';
+export { ITEM_SIZE, MANIFEST_FILE, META_FILE, StorageError, TOKENS_FILE } from './lib/types';
+export { float16ToFloat32, float32ToFloat16 } from './lib/float16';
+export { formatMeta, parseMeta } from './lib/meta-json';
+export { IndexWriter, type IndexWriterOptions, type ManifestInput, type WrittenIndex } from './lib/index-writer';
+export { recoverOutput } from './lib/publish';

@@ -1,0 +1,22 @@
+/** An append-only numeric column that doubles its backing store: O(1) amortised, no boxing. */
+export class GrowableColumn<T extends BigInt64Array | Float64Array> {
+  private data: T;
+  length = 0;
+
+  constructor(private readonly make: (capacity: number) => T) {
+    this.data = make(1024);
+  }
+
+  push(value: T[number]): void {
+    if (this.length === this.data.length) {
+      const bigger = this.make(this.data.length * 2);
+      bigger.set(this.data as never);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  values(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+}

@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkIndexWithNumpy } from '../test-utils/python';
+import { IndexWriter, type ManifestInput } from './index-writer';
+import { parseMeta } from './meta-json';
+import { recoverOutput } from './publish';
+
+const DIM = 4;
+const MANIFEST: ManifestInput = {
+  tool: { name: '@xtr-nx/storage', version: 'test' },
+  encoder: { model: 'test', fingerprint: 'f' },
+  catalog: { path: 'c.duckdb', table: 'chunks', nullIdsSkipped: 0 },
+};
+
+/** `lengths.length` chunks of unit vectors, each row pointing along one axis. */
+function batch(firstId: bigint, lengths: number[]) {
+  const ids = BigInt64Array.from(lengths, (_, i) => firstId + BigInt(i));
+  const rows = lengths.reduce((a, b) => a + b, 0);
+  const vectors = new Float32Array(rows * DIM);
+  for (let r = 0; r < rows; r++) vectors[r * DIM + (r % DIM)] = 1;
+  return [ids, Int32Array.from(lengths), vectors] as const;
+}
+
+async function writeIndex(outDir: string, dtype: 'float16' | 'float32', ...batches: ReturnType<typeof batch>[]) {
+  const writer = await IndexWriter.create({ outDir, dim: DIM, dtype });
+  for (const b of batches) await writer.append(...b);
+  return writer.commit(MANIFEST);
+}
+
+describe('IndexWriter', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'xtr-writer-'));
+  });
+
+  it.each(['float16', 'float32'] as const)('writes %s artifacts the Python reader loads', async (dtype) => {
+    const outDir = join(root, 'index');
+    const written = await writeIndex(outDir, dtype, batch(10n, [3, 1]), batch(12n, [2]));
+    expect(written).toMatchObject({ docCount: 3, totalTokens: 6 });
+    const checked = await checkIndexWithNumpy(outDir);
+    expect(checked).toMatchObject({ dim: DIM, dtype, total_tokens: 6, doc_count: 3, first_id: 10, last_id: 12 });
+    const meta = readFileSync(join(outDir, 'index.meta.json'), 'utf8');
+    expect(meta).toBe(
+      `{"dim":4,"dtype":"${dtype}","total_tokens":6,"doc_count":3,"chunk_ids":[10,11,12],"offsets":[0,3,4],"lengths":[3,1,2]}\n`,
+    );
+    expect(readdirSync(root)).toEqual(['index']);
+  });
+
+  it('keeps 64-bit chunk ids exact', async () => {
+    const outDir = join(root, 'index');
+    const big = 9007199254740993n; // 2^53 + 1: not a float64
+    await writeIndex(outDir, 'float32', batch(big, [1, 1]));
+    const meta = parseMeta(readFileSync(join(outDir, 'index.meta.json'), 'utf8'));
+    expect(meta.chunk_ids).toEqual([big, big + 1n]);
+    expect(await checkIndexWithNumpy(outDir)).toMatchObject({ first_id: Number(big) });
+  });
+
+  it('rejects ids that are not ascending', async () => {
+    const writer = await IndexWriter.create({ outDir: join(root, 'index'), dim: DIM, dtype: 'float16' });
+    await writer.append(...batch(5n, [1]));
+    await expect(writer.append(...batch(5n, [1]))).rejects.toThrow(/chunk id 5 follows 5/);
+    await writer.abort();
+  });
+
+  it('leaves the previous index untouched when a build is aborted', async () => {
+    const outDir = join(root, 'index');
+    await writeIndex(outDir, 'float16', batch(1n, [2]));
+    const before = readFileSync(join(outDir, 'tokens.f16'));
+    const writer = await IndexWriter.create({ outDir, dim: DIM, dtype: 'float16' });
+    await writer.append(...batch(1n, [5, 5]));
+    await writer.abort();
+    expect(readFileSync(join(outDir, 'tokens.f16')).equals(before)).toBe(true);
+    expect(readdirSync(root)).toEqual(['index']);
+  });
+
+  it('restores the previous index when a publish died between its two renames', async () => {
+    const outDir = join(root, 'index');
+    await writeIndex(outDir, 'float16', batch(1n, [2]));
+    // What a SIGKILL after "retire the old index" leaves: no output folder, one retired sibling.
+    await rename(outDir, join(root, '.index.xtr-retired-999999999-abcd'));
+    await recoverOutput(outDir);
+    expect(existsSync(join(outDir, 'index.meta.json'))).toBe(true);
+    expect(readdirSync(root)).toEqual(['index']);
+  });
+
+  it('removes staging folders left by builds that are no longer running', async () => {
+    const outDir = join(root, 'index');
+    await writeIndex(outDir, 'float16', batch(1n, [2]));
+    await rename(join(outDir), join(root, '.index.xtr-staging-999999999-abcd'));
+    await writeIndex(outDir, 'float16', batch(1n, [2]));
+    expect(readdirSync(root)).toEqual(['index']);
+  });
+});

@@ -1,0 +1,24 @@
+import type { IndexMeta } from './types';
+
+/**
+ * Serialises `index.meta.json` by hand: chunk ids are 64-bit and must survive exactly, which
+ * `JSON.stringify` cannot do for bigint. Key order and layout are stable so equal indexes are
+ * byte-identical.
+ */
+export function formatMeta(meta: IndexMeta): string {
+  const list = (values: readonly (number | bigint)[]) => `[${values.join(',')}]`;
+  return (
+    `{"dim":${meta.dim},"dtype":"${meta.dtype}","total_tokens":${meta.total_tokens},` +
+    `"doc_count":${meta.doc_count},"chunk_ids":${list(meta.chunk_ids)},` +
+    `"offsets":${list(meta.offsets)},"lengths":${list(meta.lengths)}}\n`
+  );
+}
+
+const CHUNK_IDS = /"chunk_ids"\s*:\s*\[([^\]]*)\]/;
+
+/** Parses `index.meta.json`, keeping chunk ids as exact bigints. */
+export function parseMeta(text: string): IndexMeta {
+  const parsed = JSON.parse(text) as Omit<IndexMeta, 'chunk_ids'>;
+  const ids = CHUNK_IDS.exec(text)?.[1].trim() ?? '';
+  return { ...parsed, chunk_ids: ids === '' ? [] : ids.split(',').map((id) => BigInt(id.trim())) };
+}

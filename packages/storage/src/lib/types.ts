@@ -1,0 +1,36 @@
+export type Dtype = 'float16' | 'float32';
+
+/** `index.meta.json`: the contract with the existing Python reader. Exactly these keys. */
+export interface IndexMeta {
+  dim: number;
+  dtype: Dtype;
+  total_tokens: number;
+  doc_count: number;
+  chunk_ids: readonly bigint[];
+  offsets: readonly number[];
+  lengths: readonly number[];
+}
+
+/** `xtr.manifest.json`: what this tool knows about an index beyond the Python contract. */
+export interface IndexManifest {
+  formatVersion: 1;
+  tool: { name: string; version: string };
+  encoder: { model: string; fingerprint: string };
+  catalog: { path: string; table: string; nullIdsSkipped: number };
+  dim: number;
+  dtype: Dtype;
+  docCount: number;
+  totalTokens: number;
+  tokensFile: string;
+  tokensSha256: string;
+  builtAt: string;
+}
+
+export const META_FILE = 'index.meta.json';
+export const MANIFEST_FILE = 'xtr.manifest.json';
+export const TOKENS_FILE: Record<Dtype, string> = { float16: 'tokens.f16', float32: 'tokens.f32' };
+export const ITEM_SIZE: Record<Dtype, number> = { float16: 2, float32: 4 };
+
+export class StorageError extends Error {
+  override readonly name = 'StorageError';
+}
