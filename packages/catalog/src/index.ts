@@ -2,3 +2,4 @@ export type { ChunkBatch, CatalogOptions, StreamOptions, StreamStats } from './l
 export { CatalogError } from './lib/types';
 export { openCatalog, REQUIRED_COLUMNS, type CatalogConnection } from './lib/open-catalog';
 export { countChunks, streamChunks } from './lib/stream-chunks';
+export { CHUNKS_DDL, writeCatalog, type ChunkRow } from './lib/write-catalog';

@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { openCatalog } from './open-catalog';
+import { countChunks, streamChunks } from './stream-chunks';
+import type { ChunkBatch, StreamStats } from './types';
+import { writeCatalog, type ChunkRow } from './write-catalog';
+
+const row = (id: bigint | null, content: string | null): ChunkRow => ({
+  id,
+  uri: `file${id}.ts`,
+  startLine: 1,
+  endLine: 2,
+  startByte: 0,
+  endByte: 10,
+  preview: '',
+  content,
+  lang: 'typescript',
+});
+
+async function collect(path: string, batchSize: number, table?: string) {
+  const catalog = await openCatalog({ path, table });
+  const stats: StreamStats = { rows: 0, nullIds: 0 };
+  const batches: ChunkBatch[] = [];
+  try {
+    for await (const batch of streamChunks(catalog, stats, { batchSize })) batches.push(batch);
+    return { batches, stats, count: await countChunks(catalog) };
+  } finally {
+    catalog.close();
+  }
+}
+
+describe('streamChunks', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'xtr-catalog-'));
+  });
+
+  it('streams ids in ascending order in bounded batches, skipping NULL ids', async () => {
+    const path = join(dir, 'c.duckdb');
+    // 5000 rows span three DuckDB vectors; inserted in descending order to prove ORDER BY.
+    const rows = Array.from({ length: 5000 }, (_, i) => row(BigInt(5000 - i), `chunk ${5000 - i}`));
+    await writeCatalog(path, [...rows, row(null, 'orphan'), row(null, null)]);
+    const { batches, stats, count } = await collect(path, 300);
+    expect(count).toBe(5000);
+    expect(stats).toEqual({ rows: 5000, nullIds: 2 });
+    expect(batches.every((b) => b.ids.length <= 300)).toBe(true);
+    const ids = batches.flatMap((b) => Array.from(b.ids));
+    expect(ids).toEqual(Array.from({ length: 5000 }, (_, i) => BigInt(i + 1)));
+    expect(batches[0].contents[0]).toBe('chunk 1');
+  });
+
+  it('turns NULL content into an empty string and keeps 64-bit ids exact', async () => {
+    const path = join(dir, 'c.duckdb');
+    await writeCatalog(path, [row(9223372036854775807n, null), row(-5n, 'neg')]);
+    const { batches } = await collect(path, 10);
+    expect(Array.from(batches[0].ids)).toEqual([-5n, 9223372036854775807n]);
+    expect(batches[0].contents).toEqual(['neg', '']);
+  });
+
+  it('reads a view over the chunks, as Parquet-backed catalogs are', async () => {
+    const path = join(dir, 'c.duckdb');
+    await writeCatalog(path, [row(1n, 'a'), row(2n, 'b')]);
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run('CREATE VIEW recent AS SELECT * FROM chunks WHERE id > 1');
+    connection.closeSync();
+    instance.closeSync();
+    const { batches } = await collect(path, 10, 'recent');
+    expect(batches[0].contents).toEqual(['b']);
+  });
+
+  it('names the duplicate id', async () => {
+    const path = join(dir, 'c.duckdb');
+    await writeCatalog(path, [row(1n, 'a'), row(7n, 'b'), row(7n, 'c')]);
+    await expect(collect(path, 10)).rejects.toThrow(/chunk id 7 occurs more than once/);
+  });
+
+  it.each([
+    ['a missing file', (d: string) => join(d, 'absent.duckdb'), /Catalog not found: .*absent\.duckdb/],
+    [
+      'a file that is not DuckDB',
+      (d: string) => {
+        writeFileSync(join(d, 'bad.duckdb'), 'not a database');
+        return join(d, 'bad.duckdb');
+      },
+      /Cannot open catalog .*bad\.duckdb as a DuckDB database/,
+    ],
+  ])('explains %s', async (_, makePath, message) => {
+    await expect(openCatalog({ path: makePath(dir) })).rejects.toThrow(message);
+  });
+
+  it('explains a missing table and missing columns', async () => {
+    const path = join(dir, 'c.duckdb');
+    await writeCatalog(path, [row(1n, 'a')]);
+    await expect(openCatalog({ path, table: 'nope' })).rejects.toThrow(/has no table or view "nope"/);
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE slim AS SELECT id FROM chunks');
+    connection.closeSync();
+    instance.closeSync();
+    await expect(openCatalog({ path, table: 'slim' })).rejects.toThrow(/lacks column\(s\) content \(it has id\)/);
+  });
+});

@@ -1,0 +1,31 @@
+import type { Dtype } from '@xtr-nx/storage';
+
+export interface BuildSummary {
+  readonly chunks: number;
+  readonly nullIdsSkipped: number;
+  readonly tokens: number;
+  readonly dim: number;
+  readonly dtype: Dtype;
+  readonly model: string;
+  readonly outputDir: string;
+  readonly files: readonly string[];
+  readonly bytes: number;
+  readonly elapsedMs: number;
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** The lines printed after every successful build. */
+export function formatSummary(summary: BuildSummary, outputDisplay: string): string {
+  const seconds = summary.elapsedMs / 1000;
+  const rate = seconds > 0 ? Math.round(summary.tokens / seconds) : summary.tokens;
+  const skipped = summary.nullIdsSkipped > 0 ? ` (${summary.nullIdsSkipped} with NULL id skipped)` : '';
+  return [
+    `xtr index built: ${outputDisplay}`,
+    `  chunks   ${summary.chunks}${skipped}`,
+    `  tokens   ${summary.tokens}`,
+    `  dim      ${summary.dim} (${summary.dtype}), encoder ${summary.model}`,
+    `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
+    `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
+  ].join('\n');
+}

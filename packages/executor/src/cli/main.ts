@@ -1,0 +1,39 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBuild } from '../build/run-build';
+import type { BuildOverrides } from '../config/normalize-options';
+import { CONFIG_FILE_NAME } from '../config/xtr-config';
+import { TOOL } from '../tool';
+
+function positiveInteger(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer.');
+  return parsed;
+}
+
+const consoleLogger = { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
+
+/** The `xtr` command: the same code paths as the Nx executors, usable without Nx. */
+export function createProgram(): Command {
+  const program = new Command('xtr').description('Build XTR token indexes from DuckDB chunk catalogs').version(TOOL.version);
+  program
+    .command('build')
+    .description('Encode the catalog and publish tokens.f16|f32 + index.meta.json')
+    .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
+    .option('--catalog <path>', 'DuckDB catalog file (overrides catalog.path)')
+    .option('--table <name>', 'table or view with the chunks (overrides catalog.table)')
+    .option('--model <model>', 'token encoder (overrides encoder.model)')
+    .option('--max-length <n>', 'tokens kept per chunk (overrides encoder.maxLength)', positiveInteger)
+    .option('--batch-size <n>', 'chunks per onnxruntime call (overrides encoder.batchSize)', positiveInteger)
+    .option('--threads <n>', 'onnxruntime intra-op threads (overrides encoder.threads)', positiveInteger)
+    .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
+    .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
+    .action(async (opts: BuildOverrides & { config: string }) => {
+      const { config, ...overrides } = opts;
+      process.exitCode = (await runBuild(config, overrides, process.cwd(), consoleLogger)) ? 0 : 1;
+    });
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  await createProgram().parseAsync(argv);
+}

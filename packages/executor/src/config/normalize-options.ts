@@ -1,0 +1,65 @@
+import { availableParallelism } from 'node:os';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { BUILTIN_HASH, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH } from '@xtr-nx/encoder';
+import type { Dtype } from '@xtr-nx/storage';
+import { loadConfig } from './load-config';
+
+/** Options a caller (executor, CLI) may set; they win over `xtr.config.json`. Paths: workspace-relative. */
+export interface BuildOverrides {
+  catalog?: string;
+  table?: string;
+  model?: string;
+  maxLength?: number;
+  batchSize?: number;
+  threads?: number;
+  outputDir?: string;
+  dtype?: Dtype;
+}
+
+/** Everything a build needs, fully resolved: absolute paths, no optional fields. */
+export interface BuildOptions {
+  readonly configPath: string;
+  readonly catalogPath: string;
+  readonly table: string;
+  readonly model: string;
+  readonly maxLength: number;
+  readonly batchSize: number;
+  readonly threads: number;
+  readonly outputDir: string;
+  readonly dtype: Dtype;
+  /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
+  readonly readBatchSize: number;
+}
+
+export const DEFAULT_OUTPUT_DIR = 'dist/xtr';
+export const DEFAULT_DTYPE: Dtype = 'float16';
+const READ_BATCH_SIZE = 256;
+
+/**
+ * The single place where defaults are applied: explicit overrides (relative to `cwd`, the
+ * workspace root), then `xtr.config.json` (relative to its own folder), then defaults.
+ */
+export function normalizeBuildOptions(configPath: string, overrides: BuildOverrides, cwd: string): BuildOptions {
+  const absoluteConfig = resolve(cwd, configPath);
+  const config = loadConfig(absoluteConfig);
+  const configDir = dirname(absoluteConfig);
+  const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+  return {
+    configPath: absoluteConfig,
+    catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
+    table: overrides.table ?? config.catalog.table ?? 'chunks',
+    model: overrides.model ?? config.encoder?.model ?? BUILTIN_HASH,
+    maxLength: overrides.maxLength ?? config.encoder?.maxLength ?? DEFAULT_MAX_LENGTH,
+    batchSize: overrides.batchSize ?? config.encoder?.batchSize ?? DEFAULT_BATCH_SIZE,
+    threads: overrides.threads ?? config.encoder?.threads ?? availableParallelism(),
+    outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
+    dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
+    readBatchSize: READ_BATCH_SIZE,
+  };
+}
+
+/** A path as users should read it: relative to the workspace when inside it. */
+export function displayPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}

@@ -1,0 +1,33 @@
+import type { Dtype } from '@xtr-nx/storage';
+
+/** `xtr.config.json`. Paths are relative to the folder holding the file. */
+export interface XtrConfig {
+  catalog: {
+    /** DuckDB file holding the chunk catalog. */
+    path: string;
+    /** Table or view with the chunks (default `chunks`). */
+    table?: string;
+  };
+  encoder?: {
+    /** `builtin:hash` (default). */
+    model?: string;
+    /** Tokens kept per chunk, special tokens included (default 256). */
+    maxLength?: number;
+    /** Chunks per onnxruntime call (default 32). */
+    batchSize?: number;
+    /** onnxruntime intra-op threads (default: available cores). */
+    threads?: number;
+  };
+  output?: {
+    /** Folder that receives the index (default `dist/xtr`). */
+    dir?: string;
+    /** Element type of the token matrix (default `float16`). */
+    dtype?: Dtype;
+  };
+}
+
+export const CONFIG_FILE_NAME = 'xtr.config.json';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}

@@ -1,0 +1,16 @@
+import { join } from 'node:path';
+import { type ExecutorContext, logger } from '@nx/devkit';
+import { runBuild } from '../../build/run-build';
+import { CONFIG_FILE_NAME } from '../../config/xtr-config';
+import type { BuildExecutorSchema } from './schema';
+
+/** `@xtr-nx/executor:build`: builds the project's XTR index. */
+export default async function buildExecutor(
+  options: BuildExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const { config, ...overrides } = options;
+  const projectRoot = context.projectsConfigurations.projects[context.projectName ?? '']?.root ?? '.';
+  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, logger);
+  return { success };
+}
