@@ -1,3 +1,8 @@
+const { pythonWithNumpy } = require('./tools/jest/python-with-numpy');
+
+// Resolved once here so every test worker inherits it.
+process.env.XTR_PYTHON = pythonWithNumpy();
+
 const swc = [
   '@swc/jest',
   {

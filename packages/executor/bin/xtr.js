@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../dist/cli/main').main();
+require('../dist/cli/xtr');

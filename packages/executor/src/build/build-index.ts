@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { createEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
@@ -43,7 +44,8 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
         const written = await writer.commit({
           tool: TOOL,
           encoder: { model: encoder.model, fingerprint: encoder.fingerprint },
-          catalog: { path: options.catalogPath, table: options.table, nullIdsSkipped: stats.nullIds },
+          // Relative to the index folder, so the manifest is the same on every machine and cache restore.
+          catalog: { path: relative(options.outputDir, options.catalogPath), table: options.table, nullIdsSkipped: stats.nullIds },
         });
         return {
           chunks: written.docCount,

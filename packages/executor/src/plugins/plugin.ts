@@ -44,24 +44,35 @@ function createNodesForConfig(
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
   if (!isProject) return {};
   const config = readConfigLeniently(join(context.workspaceRoot, configFile));
-  const fromProject = (p: string) => posix.normalize(posix.join('{projectRoot}', p));
 
   const target: TargetConfiguration = {
     executor: '@xtr-nx/executor:build',
     options: { config: configFile },
     cache: true,
     inputs: [
-      fromProject(CONFIG_FILE_NAME),
-      ...(config?.catalog?.path ? [fromProject(config.catalog.path)] : []),
+      `{projectRoot}/${CONFIG_FILE_NAME}`,
+      ...[workspaceToken(projectRoot, config?.catalog?.path)].filter((input) => input !== undefined),
       { externalDependencies: ENGINE_PACKAGES },
     ],
-    outputs: [fromProject(config?.output?.dir ?? DEFAULT_OUTPUT_DIR)],
+    outputs: [workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR)].filter((o) => o !== undefined),
     metadata: {
       technologies: ['xtr'],
       description: 'Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog',
     },
   };
   return { projects: { [projectRoot]: { targets: { [options.buildTargetName]: target } } } };
+}
+
+/**
+ * A config path (relative to the project) as an Nx path token: `{projectRoot}/…` inside the
+ * project, `{workspaceRoot}/…` elsewhere in the workspace, undefined outside it.
+ */
+function workspaceToken(projectRoot: string, path: string | undefined): string | undefined {
+  if (path === undefined || posix.isAbsolute(path)) return undefined;
+  const inProject = posix.normalize(path);
+  if (!inProject.startsWith('..')) return `{projectRoot}/${inProject}`;
+  const inWorkspace = posix.normalize(posix.join(projectRoot, path));
+  return inWorkspace.startsWith('..') ? undefined : `{workspaceRoot}/${inWorkspace}`;
 }
 
 /** A broken config still yields a target: running it reports the precise problem. */

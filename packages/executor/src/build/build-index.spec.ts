@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeBuildOptions } from '../config/normalize-options';
+import { checkIndexWithNumpy, chunkRow, makeWorkspace, SAMPLE_SOURCES } from '../test-utils/fixtures';
+import { buildIndex } from './build-index';
+
+const quiet = { info: () => undefined };
+
+describe('buildIndex', () => {
+  it('streams a catalog into artifacts the Python reader loads', async () => {
+    const rows = [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(100 - i), s)), chunkRow(null, 'skipped'), chunkRow(7n, null)];
+    const root = await makeWorkspace(rows);
+    const options = { ...normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), readBatchSize: 2 };
+    const summary = await buildIndex(options, quiet);
+
+    expect(summary).toMatchObject({ chunks: 5, nullIdsSkipped: 1, dim: 128, dtype: 'float16', model: 'builtin:hash' });
+    const checked = await checkIndexWithNumpy(join(root, 'out/index'));
+    expect(checked).toMatchObject({ total_tokens: summary.tokens, doc_count: 5, first_id: 7, last_id: 100 });
+    const meta = JSON.parse(readFileSync(join(root, 'out/index/index.meta.json'), 'utf8'));
+    expect(meta.chunk_ids).toEqual([7, 97, 98, 99, 100]);
+    // NULL and empty content both encode to the document marker alone.
+    expect(meta.lengths[0]).toBe(1);
+    expect(meta.lengths[1]).toBe(1);
+    const manifest = JSON.parse(readFileSync(join(root, 'out/index/xtr.manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ catalog: { path: '../../catalog.duckdb', nullIdsSkipped: 1 }, docCount: 5 });
+  });
+
+  it('produces identical bytes whatever the read window and batch size', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => chunkRow(BigInt(i), SAMPLE_SOURCES[i % 3].repeat(1 + (i % 4))));
+    const root = await makeWorkspace(rows);
+    const read = async (readBatchSize: number, batchSize: number, dir: string) => {
+      const options = normalizeBuildOptions('xtr.config.json', { threads: 1, batchSize, outputDir: dir }, root);
+      await buildIndex({ ...options, readBatchSize }, quiet);
+      return ['tokens.f16', 'index.meta.json'].map((f) => readFileSync(join(root, dir, f)));
+    };
+    const [a, b] = [await read(256, 32, 'a'), await read(3, 1, 'b')];
+    expect(a[0].equals(b[0])).toBe(true);
+    expect(a[1].equals(b[1])).toBe(true);
+  });
+
+  it('writes float32 when asked', async () => {
+    const root = await makeWorkspace([chunkRow(1n, SAMPLE_SOURCES[0])], { output: { dir: 'idx', dtype: 'float32' } });
+    await buildIndex(normalizeBuildOptions('xtr.config.json', {}, root), quiet);
+    expect(readdirSync(join(root, 'idx')).sort()).toEqual(['index.meta.json', 'tokens.f32', 'xtr.manifest.json']);
+    expect(await checkIndexWithNumpy(join(root, 'idx'))).toMatchObject({ dtype: 'float32', doc_count: 1 });
+  });
+});

@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CreateNodesContext } from '@nx/devkit';
+import { createNodes, createNodesV2 } from './plugin';
+
+function workspace(files: Record<string, string>): CreateNodesContext {
+  const root = mkdtempSync(join(tmpdir(), 'xtr-plugin-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return { workspaceRoot: root, nxJsonConfiguration: {} };
+}
+
+const run = (files: string[], context: CreateNodesContext, options = {}) => createNodesV2[1](files, options, context);
+
+describe('xtr plugin createNodes', () => {
+  it('infers a cacheable xtr-index target per xtr.config.json', async () => {
+    const context = workspace({
+      'apps/search/project.json': '{}',
+      'apps/search/xtr.config.json': JSON.stringify({
+        catalog: { path: '../../data/chunks.duckdb' },
+        output: { dir: 'dist/index' },
+      }),
+    });
+    const results = await run(['apps/search/xtr.config.json'], context);
+    expect(results).toMatchInlineSnapshot(`
+[
+  [
+    "apps/search/xtr.config.json",
+    {
+      "projects": {
+        "apps/search": {
+          "targets": {
+            "xtr-index": {
+              "cache": true,
+              "executor": "@xtr-nx/executor:build",
+              "inputs": [
+                "{projectRoot}/xtr.config.json",
+                "{workspaceRoot}/data/chunks.duckdb",
+                {
+                  "externalDependencies": [
+                    "onnxruntime-node",
+                    "@duckdb/node-api",
+                  ],
+                },
+              ],
+              "metadata": {
+                "description": "Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog",
+                "technologies": [
+                  "xtr",
+                ],
+              },
+              "options": {
+                "config": "apps/search/xtr.config.json",
+              },
+              "outputs": [
+                "{projectRoot}/dist/index",
+              ],
+            },
+          },
+        },
+      },
+    },
+  ],
+]
+`);
+  });
+
+  it('honours buildTargetName, defaults the output folder and skips folders that are not projects', async () => {
+    const context = workspace({
+      'package.json': '{}',
+      'xtr.config.json': JSON.stringify({ catalog: { path: 'c.duckdb' } }),
+      'loose/xtr.config.json': '{}',
+    });
+    const results = await run(['xtr.config.json', 'loose/xtr.config.json'], context, { buildTargetName: 'index' });
+    const root = results[0][1].projects?.['.'];
+    expect(Object.keys(root?.targets ?? {})).toEqual(['index']);
+    expect(root?.targets?.index.outputs).toEqual(['{projectRoot}/dist/xtr']);
+    expect(results[1][1]).toEqual({});
+  });
+
+  it('exports the v2 implementation under both names', () => {
+    expect(createNodes).toBe(createNodesV2);
+  });
+});

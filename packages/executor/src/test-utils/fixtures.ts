@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import execa from 'execa';
+import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+
+export const SAMPLE_SOURCES = [
+  'export function getUserById(id: number) {\n  return users.get(id);\n}\n',
+  'class UserRepository {\n  findByEmail(email: string) { return this.db.query(email); }\n}\n',
+  'def parse_http_response(raw):\n    return json.loads(raw)\n',
+  '',
+];
+
+export function chunkRow(id: bigint | null, content: string | null): ChunkRow {
+  return { id, uri: `src/f${id}.ts`, startLine: 1, endLine: 3, startByte: 0, endByte: 10, preview: '', content, lang: 'typescript' };
+}
+
+/** A temporary workspace folder with a catalog of `rows` and an `xtr.config.json` pointing at it. */
+export async function makeWorkspace(rows: readonly ChunkRow[], config: object = {}): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'xtr-ws-'));
+  await writeCatalog(join(root, 'catalog.duckdb'), rows);
+  writeFileSync(
+    join(root, 'xtr.config.json'),
+    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'out/index' }, ...config }),
+  );
+  return root;
+}
+
+/** Loads an index with numpy the way the existing Python reader does; rejects on a failed check. */
+export async function checkIndexWithNumpy(dir: string): Promise<Record<string, number | string>> {
+  const script = join(__dirname, '../../../../tools/python/check_index.py');
+  return JSON.parse((await execa(process.env.XTR_PYTHON ?? 'python3', [script, dir])).stdout);
+}
+
+/** Runs the `xtr` CLI from source, as a user's shell would run the installed bin. */
+export function runCli(args: readonly string[], cwd: string) {
+  const entry = join(__dirname, '../cli/xtr.ts');
+  return execa('tsx', ['--conditions=development', entry, ...args], { cwd, reject: false, preferLocal: true, localDir: __dirname });
+}
