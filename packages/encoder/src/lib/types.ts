@@ -8,9 +8,10 @@ export interface EncodedBatch {
 
 /** Turns chunk texts into one L2-normalised vector per token. */
 export interface TokenEncoder {
-  /** What the user configured, e.g. `builtin:hash`. */
+  /** What the user configured, e.g. `builtin:hash` or a model path. */
   readonly model: string;
-  readonly dim: number;
+  /** Vector width; for ONNX models known once the model has run (`undefined` before). */
+  readonly dim: number | undefined;
   /**
    * Digest of everything that determines the vectors (model bytes, tokenizer, options): equal
    * fingerprints mean equal vectors for equal text.
@@ -20,20 +21,55 @@ export interface TokenEncoder {
   close(): Promise<void>;
 }
 
+/** Names of the model's inputs; `tokenTypeIds: null` means never feed one. */
+export interface InputNames {
+  readonly inputIds?: string;
+  readonly attentionMask?: string;
+  readonly tokenTypeIds?: string | null;
+}
+
 export interface EncoderOptions {
-  /** `builtin:hash` (no download) or, from the next release on, a path to an `.onnx` model. */
+  /** `builtin:hash` (no download) or a path to an `.onnx` token encoder. */
   readonly model: string;
+  /** Hugging Face `tokenizer.json` (required with an `.onnx` model). */
+  readonly tokenizer?: string;
   /** Tokens kept per chunk, special tokens included; longer chunks are truncated. */
   readonly maxLength?: number;
   /** Texts per `session.run` call. */
   readonly batchSize?: number;
   /** onnxruntime intra-op threads (default: available cores). */
   readonly threads?: number;
+  /** Input names (default: `input_ids`, `attention_mask`, and `token_type_ids` if the model has it). */
+  readonly inputs?: InputNames;
+  /** Output holding per-token states `[batch, tokens, width]` (default `last_hidden_state`). */
+  readonly output?: string;
+  /** `.npy` matrix applied after the model (`[out, in]` as torch's Linear.weight, or `[in, out]`). */
+  readonly projection?: string;
+  /** L2-normalise every token vector (default true). */
+  readonly normalize?: boolean;
+  /** Expected vector width; a model that produces another width is an error. */
+  readonly dim?: number;
 }
 
 /** A tokenizer's output for one text: ids, truncated to the configured maximum length. */
 export type TokenIds = Int32Array;
 
+export interface Tokenizer {
+  encodeBatch(texts: readonly string[]): Promise<TokenIds[]>;
+}
+
 export class EncoderError extends Error {
-  override readonly name = 'EncoderError';
+  override readonly name: string = 'EncoderError';
+}
+
+/** A problem with one input text; `textIndex` lets the caller name the chunk. */
+export class TextEncodingError extends EncoderError {
+  override readonly name = 'TextEncodingError';
+
+  constructor(
+    message: string,
+    readonly textIndex: number,
+  ) {
+    super(message);
+  }
 }

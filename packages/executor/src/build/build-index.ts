@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import { countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { createEncoder } from '@xtr-nx/encoder';
+import { type ChunkBatch, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
+import { createEncoder, type EncodedBatch, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
@@ -11,6 +11,21 @@ export class BuildError extends Error {
   override readonly name = 'BuildError';
 }
 
+/** Paths in the manifest are relative to the index folder: the same on every machine and after a cache restore. */
+function portablePath(outputDir: string, path: string): string {
+  return path.startsWith('builtin:') ? path : relative(outputDir, path);
+}
+
+/** Encodes one batch, turning a per-text failure into one that names the chunk. */
+async function encodeBatch(encoder: TokenEncoder, batch: ChunkBatch): Promise<EncodedBatch> {
+  try {
+    return await encoder.encode(batch.contents);
+  } catch (error) {
+    if (error instanceof TextEncodingError) throw new BuildError(`Chunk ${batch.ids[error.textIndex]} ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * catalog → encoder → storage. Chunks stream from DuckDB in windows, are encoded, and their rows
  * go straight to the staging file; only a complete index is published, so any failure leaves the
@@ -19,6 +34,8 @@ export class BuildError extends Error {
 export async function buildIndex(options: BuildOptions, logger: BuildLogger): Promise<BuildSummary> {
   const started = performance.now();
   const catalog = await openCatalog({ path: options.catalogPath, table: options.table });
+  let encoder: TokenEncoder | undefined;
+  let writer: IndexWriter | undefined;
   try {
     const total = await countChunks(catalog);
     if (total === 0) {
@@ -27,46 +44,41 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
           `Fill the catalog (or fix "catalog.path"/"catalog.table" in ${options.configPath}); the previous index, if any, is left as it was.`,
       );
     }
-    const encoder = await createEncoder(options);
-    try {
-      const writer = await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim, dtype: options.dtype });
-      try {
-        const stats: StreamStats = { rows: 0, nullIds: 0 };
-        const progress = new Progress(total, logger);
-        let tokens = 0;
-        for await (const batch of streamChunks(catalog, stats, { batchSize: options.readBatchSize })) {
-          const encoded = await encoder.encode(batch.contents);
-          await writer.append(batch.ids, encoded.lengths, encoded.vectors);
-          tokens += encoded.vectors.length / encoder.dim;
-          progress.update(stats.rows, tokens);
-        }
-        progress.done();
-        const written = await writer.commit({
-          tool: TOOL,
-          encoder: { model: encoder.model, fingerprint: encoder.fingerprint },
-          // Relative to the index folder, so the manifest is the same on every machine and cache restore.
-          catalog: { path: relative(options.outputDir, options.catalogPath), table: options.table, nullIdsSkipped: stats.nullIds },
-        });
-        return {
-          chunks: written.docCount,
-          nullIdsSkipped: stats.nullIds,
-          tokens: written.totalTokens,
-          dim: encoder.dim,
-          dtype: options.dtype,
-          model: encoder.model,
-          outputDir: written.outDir,
-          files: written.files,
-          bytes: written.bytes,
-          elapsedMs: performance.now() - started,
-        };
-      } catch (error) {
-        await writer.abort();
-        throw error;
-      }
-    } finally {
-      await encoder.close();
+    encoder = await createEncoder(options.encoder);
+    const stats: StreamStats = { rows: 0, nullIds: 0 };
+    const progress = new Progress(total, logger);
+    let tokens = 0;
+    for await (const batch of streamChunks(catalog, stats, { batchSize: options.readBatchSize })) {
+      const encoded = await encodeBatch(encoder, batch);
+      // The width of a learned model is known once it has run.
+      writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim as number, dtype: options.dtype });
+      await writer.append(batch.ids, encoded.lengths, encoded.vectors);
+      tokens += encoded.lengths.reduce((sum, n) => sum + n, 0);
+      progress.update(stats.rows, tokens);
     }
+    progress.done();
+    if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
+    const written = await writer.commit({
+      tool: TOOL,
+      encoder: { model: portablePath(options.outputDir, encoder.model), fingerprint: encoder.fingerprint },
+      catalog: { path: portablePath(options.outputDir, options.catalogPath), table: options.table, nullIdsSkipped: stats.nullIds },
+    });
+    writer = undefined;
+    return {
+      chunks: written.docCount,
+      nullIdsSkipped: stats.nullIds,
+      tokens: written.totalTokens,
+      dim: encoder.dim as number,
+      dtype: options.dtype,
+      model: encoder.model,
+      outputDir: written.outDir,
+      files: written.files,
+      bytes: written.bytes,
+      elapsedMs: performance.now() - started,
+    };
   } finally {
+    await writer?.abort();
+    await encoder?.close();
     catalog.close();
   }
 }

@@ -4,7 +4,7 @@ import { type BuildOverrides, displayPath, normalizeBuildOptions } from '../conf
 import type { BuildLogger } from './progress';
 
 /** Errors whose message already names the problem and the fix: no stack trace needed. */
-const USER_ERRORS = new Set(['BuildError', 'CatalogError', 'ConfigError', 'EncoderError', 'StorageError']);
+const USER_ERRORS = new Set(['BuildError', 'CatalogError', 'ConfigError', 'EncoderError', 'StorageError', 'TextEncodingError']);
 
 export interface RunBuildLogger extends BuildLogger {
   error(message: string): void;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { BUILTIN_HASH, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH } from '@xtr-nx/encoder';
+import { BUILTIN_HASH, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, type EncoderOptions } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { loadConfig } from './load-config';
 
@@ -9,6 +9,7 @@ export interface BuildOverrides {
   catalog?: string;
   table?: string;
   model?: string;
+  tokenizer?: string;
   maxLength?: number;
   batchSize?: number;
   threads?: number;
@@ -16,15 +17,12 @@ export interface BuildOverrides {
   dtype?: Dtype;
 }
 
-/** Everything a build needs, fully resolved: absolute paths, no optional fields. */
+/** Everything a build needs, resolved: absolute paths, defaults applied. */
 export interface BuildOptions {
   readonly configPath: string;
   readonly catalogPath: string;
   readonly table: string;
-  readonly model: string;
-  readonly maxLength: number;
-  readonly batchSize: number;
-  readonly threads: number;
+  readonly encoder: EncoderOptions & Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads'>>;
   readonly outputDir: string;
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
@@ -44,14 +42,23 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
   const config = loadConfig(absoluteConfig);
   const configDir = dirname(absoluteConfig);
   const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+  const fromConfig = (p: string | undefined) => (p === undefined ? undefined : resolve(configDir, p));
+  const encoder = config.encoder ?? {};
+  const model = overrides.model ?? encoder.model ?? BUILTIN_HASH;
+  const modelBase = overrides.model === undefined ? configDir : cwd;
   return {
     configPath: absoluteConfig,
     catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
     table: overrides.table ?? config.catalog.table ?? 'chunks',
-    model: overrides.model ?? config.encoder?.model ?? BUILTIN_HASH,
-    maxLength: overrides.maxLength ?? config.encoder?.maxLength ?? DEFAULT_MAX_LENGTH,
-    batchSize: overrides.batchSize ?? config.encoder?.batchSize ?? DEFAULT_BATCH_SIZE,
-    threads: overrides.threads ?? config.encoder?.threads ?? availableParallelism(),
+    encoder: {
+      ...encoder,
+      model: model.startsWith('builtin:') ? model : resolve(modelBase, model),
+      tokenizer: fromCwd(overrides.tokenizer) ?? fromConfig(encoder.tokenizer),
+      projection: fromConfig(encoder.projection),
+      maxLength: overrides.maxLength ?? encoder.maxLength ?? DEFAULT_MAX_LENGTH,
+      batchSize: overrides.batchSize ?? encoder.batchSize ?? DEFAULT_BATCH_SIZE,
+      threads: overrides.threads ?? encoder.threads ?? availableParallelism(),
+    },
     outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
     dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
     readBatchSize: READ_BATCH_SIZE,

@@ -1,3 +1,4 @@
+import type { InputNames } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 
 /** `xtr.config.json`. Paths are relative to the folder holding the file. */
@@ -9,14 +10,26 @@ export interface XtrConfig {
     table?: string;
   };
   encoder?: {
-    /** `builtin:hash` (default). */
+    /** `builtin:hash` (default) or a path to an `.onnx` token encoder. */
     model?: string;
+    /** Hugging Face `tokenizer.json` for an `.onnx` model. */
+    tokenizer?: string;
     /** Tokens kept per chunk, special tokens included (default 256). */
     maxLength?: number;
     /** Chunks per onnxruntime call (default 32). */
     batchSize?: number;
     /** onnxruntime intra-op threads (default: available cores). */
     threads?: number;
+    /** Model input names, when they differ from input_ids / attention_mask / token_type_ids. */
+    inputs?: InputNames;
+    /** Model output with per-token states (default `last_hidden_state`). */
+    output?: string;
+    /** `.npy` projection matrix applied after the model. */
+    projection?: string;
+    /** L2-normalise every token vector (default true). */
+    normalize?: boolean;
+    /** Expected vector width. */
+    dim?: number;
   };
   output?: {
     /** Folder that receives the index (default `dist/xtr`). */

@@ -77,9 +77,9 @@ describe('builtin:hash encoder', () => {
     await Promise.all([other.close(), longer.close()]);
   });
 
-  it('rejects an unknown model with the fix in the message', async () => {
-    await expect(createEncoder({ model: 'models/xtr.onnx' })).rejects.toThrow(
-      /Unknown encoder model "models\/xtr.onnx".*builtin:hash/,
-    );
+  it('rejects an unknown built-in and options it has no use for', async () => {
+    await expect(createEncoder({ model: 'builtin:bm25' })).rejects.toThrow(/Unknown built-in encoder "builtin:bm25". Use "builtin:hash"/);
+    await expect(createEncoder({ model: 'builtin:hash', tokenizer: 't.json' })).rejects.toThrow(/remove encoder.tokenizer/);
+    await expect(createEncoder({ model: 'builtin:hash', dim: 768 })).rejects.toThrow(/produces 128-wide vectors but "encoder.dim" is 768/);
   });
 });

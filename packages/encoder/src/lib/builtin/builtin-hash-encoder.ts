@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BatchedEncoder } from '../batched-encoder';
+import { combineFingerprint } from '../fingerprint';
 import { OnnxTokenModel } from '../onnx/onnx-token-model';
+import type { ResolvedEncoderOptions } from '../onnx-encoder';
+import { EncoderError } from '../types';
 import { ATTENTION_MASK, buildHashModel, INPUT_IDS, LAST_HIDDEN_STATE } from './hash-model';
 import { HashTokenizer } from './hash-tokenizer';
 
@@ -13,42 +16,41 @@ const DIM = 128;
 const SEED = 0x5eed;
 const NEIGHBOUR_WEIGHT = 0.25;
 
-export interface BuiltinHashOptions {
-  readonly maxLength: number;
-  readonly batchSize: number;
-  readonly threads: number;
-}
-
 /**
  * The encoder that needs no download: a lexical, code-aware hashing encoder run through the same
  * onnxruntime session path as learned models. Its vectors match identifiers and their
  * neighbourhoods, not meaning.
  */
-export async function createBuiltinHashEncoder(options: BuiltinHashOptions): Promise<BatchedEncoder> {
+export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions): Promise<BatchedEncoder> {
+  const unsupported = (['tokenizer', 'projection', 'inputs', 'output'] as const).filter((key) => options[key] !== undefined);
+  if (unsupported.length > 0) {
+    throw new EncoderError(`"${BUILTIN_HASH}" has its own tokenizer and graph; remove encoder.${unsupported.join(', encoder.')} or set "encoder.model" to an .onnx file.`);
+  }
+  if (options.dim !== undefined && options.dim !== DIM) {
+    throw new EncoderError(`"${BUILTIN_HASH}" produces ${DIM}-wide vectors but "encoder.dim" is ${options.dim}. Set it to ${DIM} or remove it.`);
+  }
   const tokenizer = new HashTokenizer(BUCKETS, options.maxLength);
-  const modelBytes = buildHashModel({
-    vocabSize: tokenizer.vocabSize,
-    dim: DIM,
-    seed: SEED,
-    neighbourWeight: NEIGHBOUR_WEIGHT,
-  });
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ model: BUILTIN_HASH, version: BUILTIN_HASH_VERSION, maxLength: options.maxLength }))
-    .update(modelBytes)
-    .digest('hex');
+  const modelBytes = buildHashModel({ vocabSize: tokenizer.vocabSize, dim: DIM, seed: SEED, neighbourWeight: NEIGHBOUR_WEIGHT });
   const session = await OnnxTokenModel.load(modelBytes, {
     source: BUILTIN_HASH,
-    inputIdsName: INPUT_IDS,
-    attentionMaskName: ATTENTION_MASK,
-    outputName: LAST_HIDDEN_STATE,
+    inputs: { inputIds: INPUT_IDS, attentionMask: ATTENTION_MASK },
+    output: LAST_HIDDEN_STATE,
     threads: options.threads,
   });
   return new BatchedEncoder({
     model: BUILTIN_HASH,
-    dim: DIM,
-    fingerprint,
+    fingerprint: combineFingerprint({
+      kind: BUILTIN_HASH,
+      version: BUILTIN_HASH_VERSION,
+      maxLength: options.maxLength,
+      normalize: options.normalize,
+      modelHash: createHash('sha256').update(modelBytes).digest('hex'),
+    }),
     tokenizer,
     session,
     batchSize: options.batchSize,
+    threads: options.threads,
+    normalize: options.normalize,
+    dim: DIM,
   });
 }

@@ -1,4 +1,4 @@
-import type { TokenIds } from '../types';
+import type { TokenIds, Tokenizer } from '../types';
 import { splitCode } from './code-pretokenizer';
 
 export const PAD_ID = 0;
@@ -10,7 +10,7 @@ const SPECIAL_IDS = 2;
  * Maps code pieces to ids by hashing them into `buckets` (FNV-1a over UTF-16 code units), so no
  * vocabulary file is needed and unseen identifiers still get stable ids.
  */
-export class HashTokenizer {
+export class HashTokenizer implements Tokenizer {
   readonly vocabSize: number;
 
   constructor(
@@ -27,6 +27,10 @@ export class HashTokenizer {
     ids[0] = DOC_ID;
     for (let i = 1; i < length; i++) ids[i] = SPECIAL_IDS + (fnv1a(pieces[i - 1]) % this.buckets);
     return ids;
+  }
+
+  async encodeBatch(texts: readonly string[]): Promise<TokenIds[]> {
+    return texts.map((text) => this.encode(text));
   }
 }
 

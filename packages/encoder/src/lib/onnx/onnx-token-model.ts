@@ -1,23 +1,38 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { EncoderError, type EncodedBatch, type TokenIds } from '../types';
+import { EncoderError, type InputNames, type TokenIds } from '../types';
 
 export interface OnnxTokenModelOptions {
-  /** Human-readable origin of the model, for error messages. */
+  /** Where the model came from, for error messages. */
   readonly source: string;
-  readonly inputIdsName: string;
-  readonly attentionMaskName: string;
-  readonly outputName: string;
+  readonly inputs?: InputNames;
+  readonly output?: string;
   readonly threads: number;
+}
+
+/** Model states for the real tokens of a batch: rows of text 0, then text 1, … */
+export interface TokenStates {
+  readonly lengths: Int32Array;
+  readonly states: Float32Array;
+  readonly width: number;
+}
+
+interface ResolvedInputs {
+  readonly inputIds: string;
+  readonly attentionMask: string;
+  readonly tokenTypeIds: string | undefined;
+  readonly integerType: 'int64' | 'int32';
 }
 
 /**
  * One onnxruntime session for a token encoder: pads a batch to its longest member, runs it, and
- * keeps only the rows of real tokens (padding never leaves this function).
+ * keeps only the rows of real tokens (padding never leaves this class).
  */
 export class OnnxTokenModel {
   private constructor(
     private readonly session: InferenceSession,
-    private readonly options: OnnxTokenModelOptions,
+    private readonly inputs: ResolvedInputs,
+    private readonly output: string,
+    private readonly source: string,
   ) {}
 
   static async load(model: string | Uint8Array, options: OnnxTokenModelOptions): Promise<OnnxTokenModel> {
@@ -33,37 +48,58 @@ export class OnnxTokenModel {
           ? await InferenceSession.create(model, sessionOptions)
           : await InferenceSession.create(model, sessionOptions);
     } catch (error) {
-      throw new EncoderError(`Cannot load ONNX model ${options.source}: ${(error as Error).message}`);
+      throw new EncoderError(
+        `Cannot load ONNX model ${options.source}: ${(error as Error).message.trim()}. "encoder.model" must be an .onnx file (export it with optimum or torch.onnx.export).`,
+      );
     }
-    return new OnnxTokenModel(session, options);
+    const output = options.output ?? 'last_hidden_state';
+    if (!session.outputNames.includes(output)) {
+      await session.release();
+      throw new EncoderError(
+        `ONNX model ${options.source} has no output "${output}"; it has: ${session.outputNames.join(', ')}. Set "encoder.output" to the per-token states.`,
+      );
+    }
+    return new OnnxTokenModel(session, await resolveInputs(session, options), output, options.source);
   }
 
-  async run(batch: readonly TokenIds[]): Promise<EncodedBatch> {
+  async run(batch: readonly TokenIds[]): Promise<TokenStates> {
     const maxTokens = batch.reduce((max, ids) => Math.max(max, ids.length), 0);
-    const inputIds = new BigInt64Array(batch.length * maxTokens);
-    const mask = new BigInt64Array(batch.length * maxTokens);
+    const make = this.inputs.integerType === 'int64' ? (n: number) => new BigInt64Array(n) : (n: number) => new Int32Array(n);
+    const one = this.inputs.integerType === 'int64' ? 1n : 1;
+    const ids = make(batch.length * maxTokens);
+    const mask = make(batch.length * maxTokens);
     const lengths = new Int32Array(batch.length);
-    batch.forEach((ids, row) => {
-      lengths[row] = ids.length;
+    batch.forEach((tokens, row) => {
+      lengths[row] = tokens.length;
       const base = row * maxTokens;
-      for (let t = 0; t < ids.length; t++) {
-        inputIds[base + t] = BigInt(ids[t]);
-        mask[base + t] = 1n;
+      for (let t = 0; t < tokens.length; t++) {
+        ids[base + t] = (this.inputs.integerType === 'int64' ? BigInt(tokens[t]) : tokens[t]) as never;
+        mask[base + t] = one as never;
       }
     });
     const shape = [batch.length, maxTokens];
-    const outputs = await this.session.run({
-      [this.options.inputIdsName]: new Tensor('int64', inputIds, shape),
-      [this.options.attentionMaskName]: new Tensor('int64', mask, shape),
-    });
-    const output = outputs[this.options.outputName];
-    const [batchDim, tokenDim, dim] = output.dims;
-    if (output.dims.length !== 3 || batchDim !== batch.length || tokenDim !== maxTokens) {
+    const type = this.inputs.integerType;
+    const feeds: Record<string, Tensor> = {
+      [this.inputs.inputIds]: new Tensor(type, ids, shape),
+      [this.inputs.attentionMask]: new Tensor(type, mask, shape),
+    };
+    if (this.inputs.tokenTypeIds) feeds[this.inputs.tokenTypeIds] = new Tensor(type, make(ids.length), shape);
+
+    let output: Tensor;
+    try {
+      output = (await this.session.run(feeds, [this.output]))[this.output];
+    } catch (error) {
       throw new EncoderError(
-        `ONNX model ${this.options.source}: output "${this.options.outputName}" has shape [${output.dims.join(', ')}], expected [batch=${batch.length}, tokens=${maxTokens}, dim].`,
+        `ONNX model ${this.source} failed on a batch of ${batch.length} chunks of up to ${maxTokens} tokens: ${(error as Error).message.trim()}`,
       );
     }
-    return { lengths, vectors: dropPadding(output.data as Float32Array, lengths, maxTokens, dim) };
+    const [batchDim, tokenDim, width] = output.dims;
+    if (output.dims.length !== 3 || batchDim !== batch.length || tokenDim !== maxTokens || output.type !== 'float32') {
+      throw new EncoderError(
+        `ONNX model ${this.source}: output "${this.output}" is ${output.type} [${output.dims.join(', ')}], expected float32 [batch=${batch.length}, tokens=${maxTokens}, width]. Point "encoder.output" at the per-token states.`,
+      );
+    }
+    return { lengths, states: dropPadding(output.data as Float32Array, lengths, maxTokens, width), width };
   }
 
   async close(): Promise<void> {
@@ -71,14 +107,39 @@ export class OnnxTokenModel {
   }
 }
 
-function dropPadding(padded: Float32Array, lengths: Int32Array, maxTokens: number, dim: number): Float32Array {
+async function resolveInputs(session: InferenceSession, options: OnnxTokenModelOptions): Promise<ResolvedInputs> {
+  const names = session.inputNames;
+  const wanted = options.inputs ?? {};
+  const inputIds = wanted.inputIds ?? 'input_ids';
+  const attentionMask = wanted.attentionMask ?? 'attention_mask';
+  const tokenTypeIds =
+    wanted.tokenTypeIds === null ? undefined : (wanted.tokenTypeIds ?? (names.includes('token_type_ids') ? 'token_type_ids' : undefined));
+  const fed = [inputIds, attentionMask, ...(tokenTypeIds ? [tokenTypeIds] : [])];
+  const missing = fed.filter((name) => !names.includes(name));
+  const unfed = names.filter((name) => !fed.includes(name));
+  if (missing.length > 0 || unfed.length > 0) {
+    await session.release();
+    const problems = [
+      ...(missing.length ? [`has no input ${missing.map((n) => `"${n}"`).join(', ')}`] : []),
+      ...(unfed.length ? [`needs input ${unfed.map((n) => `"${n}"`).join(', ')} that xtr does not know how to fill`] : []),
+    ];
+    throw new EncoderError(
+      `ONNX model ${options.source} ${problems.join(' and ')}; its inputs are: ${names.join(', ')}. Map them in "encoder.inputs" (inputIds, attentionMask, tokenTypeIds).`,
+    );
+  }
+  const metadata = session.inputMetadata.find((m) => m.name === inputIds);
+  const integerType = metadata?.isTensor && metadata.type === 'int32' ? 'int32' : 'int64';
+  return { inputIds, attentionMask, tokenTypeIds, integerType };
+}
+
+function dropPadding(padded: Float32Array, lengths: Int32Array, maxTokens: number, width: number): Float32Array {
   const total = lengths.reduce((sum, n) => sum + n, 0);
-  const vectors = new Float32Array(total * dim);
+  const states = new Float32Array(total * width);
   let row = 0;
   lengths.forEach((length, i) => {
-    const start = i * maxTokens * dim;
-    vectors.set(padded.subarray(start, start + length * dim), row * dim);
+    const start = i * maxTokens * width;
+    states.set(padded.subarray(start, start + length * width), row * width);
     row += length;
   });
-  return vectors;
+  return states;
 }

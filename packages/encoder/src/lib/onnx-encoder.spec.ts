@@ -1,0 +1,171 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tokenizer } from 'tokenizers';
+import { fillSeededUniform } from './builtin/seeded-uniform';
+import { createEncoder } from './create-encoder';
+import { makeTestModel, type TestModel, writeNpy, writeOddModel } from '../test-utils/models';
+import type { EncodedBatch, EncoderOptions, TokenEncoder } from './types';
+
+const TEXTS = [
+  'export function getUserById(id: number) { return users.get(id); }',
+  'x',
+  '',
+  'class UserRepository {\n  findByEmail(email: string) {\n    return this.db.query("SELECT * FROM users WHERE email = ?", [email]);\n  }\n}',
+  'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);',
+];
+
+function textRows(batch: EncodedBatch, width: number, text: number): Float32Array {
+  const start = batch.lengths.slice(0, text).reduce((a, b) => a + b, 0);
+  return batch.vectors.subarray(start * width, (start + batch.lengths[text]) * width);
+}
+
+const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+
+async function withEncoder<T>(options: EncoderOptions, use: (encoder: TokenEncoder) => Promise<T>): Promise<T> {
+  const encoder = await createEncoder({ threads: 1, ...options });
+  try {
+    return await use(encoder);
+  } finally {
+    await encoder.close();
+  }
+}
+
+describe('ONNX token encoder with a Hugging Face tokenizer', () => {
+  let wordpiece: TestModel;
+  let unigram: TestModel;
+  beforeAll(() => {
+    wordpiece = makeTestModel('wordpiece', { tokenTypeIds: true });
+    unigram = makeTestModel('unigram');
+  });
+
+  it.each(['wordpiece', 'unigram'] as const)('%s: batched output equals one text at a time, real tokens only', async (kind) => {
+    const { model, tokenizer } = kind === 'wordpiece' ? wordpiece : unigram;
+    await withEncoder({ model, tokenizer, batchSize: 3 }, async (encoder) => {
+      const batched = await encoder.encode(TEXTS);
+      expect(encoder.dim).toBe(64);
+      expect(batched.vectors.length).toBe(batched.lengths.reduce((a, b) => a + b, 0) * 64);
+      for (let i = 0; i < TEXTS.length; i++) {
+        const single = await encoder.encode([TEXTS[i]]);
+        expect(single.lengths[0]).toBe(batched.lengths[i]);
+        expect(maxAbsDiff(single.vectors, textRows(batched, 64, i))).toBeLessThanOrEqual(1e-5);
+      }
+    });
+  });
+
+  it('keeps exactly the tokenizer’s tokens, special tokens included, truncated like Python', async () => {
+    const independent = Tokenizer.fromFile(wordpiece.tokenizer);
+    independent.setTruncation(16);
+    await withEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, maxLength: 16 }, async (encoder) => {
+      const batch = await encoder.encode(TEXTS);
+      const expected = await Promise.all(TEXTS.map((t) => independent.encode(t)));
+      expect(Array.from(batch.lengths)).toEqual(expected.map((e) => e.getLength()));
+      const longest = expected[3].getTokens();
+      expect(longest).toHaveLength(16);
+      expect([longest[0], longest[15]]).toEqual(['[CLS]', '[SEP]']);
+      expect(expected[2].getTokens()).toEqual(['[CLS]', '[SEP]']);
+    });
+  });
+
+  it('emits unit-norm rows, or raw states with normalize: false', async () => {
+    const { model, tokenizer } = wordpiece;
+    const norms = async (normalize: boolean) =>
+      withEncoder({ model, tokenizer, normalize }, async (encoder) => {
+        const { vectors } = await encoder.encode(TEXTS);
+        return Array.from({ length: vectors.length / 64 }, (_, r) => Math.hypot(...vectors.subarray(r * 64, (r + 1) * 64)));
+      });
+    for (const norm of await norms(true)) expect(norm).toBeCloseTo(1, 5);
+    expect((await norms(false)).some((n) => Math.abs(n - 1) > 0.1)).toBe(true);
+  });
+
+  it('applies a .npy projection in torch layout [out, in] before normalising', async () => {
+    const { dir, model, tokenizer } = wordpiece;
+    const weight = fillSeededUniform(new Float32Array(32 * 64), 3, 0.2); // Linear(64 → 32).weight
+    writeNpy(join(dir, 'proj.npy'), 32, 64, weight);
+    const raw = await withEncoder({ model, tokenizer, normalize: false }, (e) => e.encode(TEXTS));
+    await withEncoder({ model, tokenizer, projection: join(dir, 'proj.npy'), dim: 32 }, async (encoder) => {
+      const projected = await encoder.encode(TEXTS);
+      expect(encoder.dim).toBe(32);
+      const rows = raw.vectors.length / 64;
+      const expected = new Float32Array(rows * 32);
+      for (let r = 0; r < rows; r++) {
+        for (let o = 0; o < 32; o++) {
+          let sum = 0;
+          for (let i = 0; i < 64; i++) sum += raw.vectors[r * 64 + i] * weight[o * 64 + i];
+          expected[r * 32 + o] = sum;
+        }
+        const row = expected.subarray(r * 32, (r + 1) * 32);
+        const norm = Math.hypot(...row);
+        row.forEach((v, i) => (row[i] = v / norm));
+      }
+      expect(maxAbsDiff(projected.vectors, expected)).toBeLessThanOrEqual(1e-5);
+    });
+  });
+
+  it('accepts a model whose output is already projected', async () => {
+    const projected = makeTestModel('wordpiece', { projectionDim: 16 });
+    await withEncoder({ model: projected.model, tokenizer: projected.tokenizer, dim: 16 }, async (encoder) => {
+      await encoder.encode(TEXTS);
+      expect(encoder.dim).toBe(16);
+    });
+  });
+
+  it('fingerprints model bytes, tokenizer and options', async () => {
+    const { dir, model, tokenizer } = wordpiece;
+    const print = (options: Partial<EncoderOptions>) => withEncoder({ model, tokenizer, ...options }, async (e) => e.fingerprint);
+    const base = await print({});
+    expect(await print({ batchSize: 7, threads: 2 })).toBe(base);
+    expect(await print({ maxLength: 64 })).not.toBe(base);
+    const otherModel = join(dir, 'other.onnx');
+    copyFileSync(unigram.model, otherModel);
+    expect(await print({ model: otherModel })).not.toBe(base);
+  });
+
+  describe('bad input', () => {
+    const expectError = (options: Partial<EncoderOptions>, message: RegExp) =>
+      expect(createEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, threads: 1, ...options })).rejects.toThrow(message);
+
+    it('names a missing model, tokenizer or projection', async () => {
+      await expectError({ model: '/nope/model.onnx' }, /Model file not found: \/nope\/model\.onnx/);
+      await expectError({ tokenizer: undefined }, /needs a tokenizer: set "encoder.tokenizer"/);
+      await expectError({ tokenizer: '/nope/tokenizer.json' }, /Tokenizer file not found: \/nope\/tokenizer\.json/);
+      await expectError({ projection: '/nope/p.npy' }, /Projection file not found: \/nope\/p\.npy/);
+    });
+
+    it('explains a file that is not ONNX or not a tokenizer', async () => {
+      const junk = join(wordpiece.dir, 'junk.bin');
+      writeFileSync(junk, 'definitely not protobuf');
+      await expectError({ model: junk }, /Cannot load ONNX model .*junk\.bin.*must be an \.onnx file/);
+      await expectError({ tokenizer: junk }, /Cannot load tokenizer .*junk\.bin.*tokenizer\.json/);
+    });
+
+    it('lists the names a model actually has', async () => {
+      await expectError({ inputs: { inputIds: 'ids' } }, /has no input "ids".*its inputs are: input_ids, attention_mask, token_type_ids/);
+      await expectError({ inputs: { tokenTypeIds: null } }, /needs input "token_type_ids" that xtr does not know how to fill/);
+      await expectError({ output: 'pooler_output' }, /has no output "pooler_output"; it has: last_hidden_state/);
+    });
+
+    it('rejects outputs that are not [batch, tokens, width], NaN and Inf, and width mismatches', async () => {
+      const vocab = Tokenizer.fromFile(wordpiece.tokenizer).getVocabSize(true);
+      const pooled = join(wordpiece.dir, 'pooled.onnx');
+      const nan = join(wordpiece.dir, 'nan.onnx');
+      writeOddModel(pooled, vocab, 'pooled');
+      writeOddModel(nan, vocab, 'nan');
+      const encodeWith = (options: Partial<EncoderOptions>) =>
+        withEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, ...options }, (e) => e.encode(TEXTS));
+      await expect(encodeWith({ model: pooled })).rejects.toThrow(/output "last_hidden_state" is float32 \[5, 8\], expected float32 \[batch=5, tokens=\d+, width\]/);
+      await expect(encodeWith({ model: nan })).rejects.toMatchObject({ textIndex: expect.any(Number), message: expect.stringMatching(/NaN or Infinity/) });
+      await expect(encodeWith({ dim: 128 })).rejects.toThrow(/produces 64-wide vectors but "encoder.dim" is 128/);
+    });
+
+    it('names the text that tokenizes to zero tokens', async () => {
+      const noSpecials = join(wordpiece.dir, 'no-specials.json');
+      // The same vocabulary without a post-processor: "" has no tokens at all.
+      const json = JSON.parse(readFileSync(wordpiece.tokenizer, 'utf8'));
+      json.post_processor = null;
+      writeFileSync(noSpecials, JSON.stringify(json));
+      await expect(
+        withEncoder({ model: wordpiece.model, tokenizer: noSpecials }, (e) => e.encode(['a', ''])),
+      ).rejects.toMatchObject({ textIndex: 1, message: expect.stringMatching(/tokenizes to zero tokens/) });
+    });
+  });
+});

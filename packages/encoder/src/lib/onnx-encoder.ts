@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { BatchedEncoder } from './batched-encoder';
+import { combineFingerprint, hashFile } from './fingerprint';
+import { readNpyMatrix } from './npy';
+import { OnnxTokenModel } from './onnx/onnx-token-model';
+import { HfTokenizer } from './tokenizers/hf-tokenizer';
+import { EncoderError, type EncoderOptions } from './types';
+
+export type ResolvedEncoderOptions = EncoderOptions & Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
+
+/**
+ * A learned token encoder exported to ONNX (XTR, ColBERT, BERT-like code models) with its
+ * Hugging Face tokenizer: the vectors the Python stack (AutoTokenizer + AutoModel,
+ * `last_hidden_state`, optional projection, L2 per token) would produce.
+ */
+export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promise<BatchedEncoder> {
+  const { model, tokenizer } = options;
+  if (!existsSync(model)) {
+    throw new EncoderError(`Model file not found: ${model}. Set "encoder.model" to an exported .onnx file or to "builtin:hash".`);
+  }
+  if (!tokenizer) {
+    throw new EncoderError(`Model ${model} needs a tokenizer: set "encoder.tokenizer" to its tokenizer.json.`);
+  }
+  if (!existsSync(tokenizer)) {
+    throw new EncoderError(`Tokenizer file not found: ${tokenizer}. Set "encoder.tokenizer" to the model's tokenizer.json.`);
+  }
+  const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
+  const projection = options.projection ? { matrix: readNpyMatrix(options.projection), source: options.projection } : undefined;
+  const [modelHash, tokenizerHash, projectionHash] = await Promise.all([
+    hashFile(model),
+    hashFile(tokenizer),
+    options.projection ? hashFile(options.projection) : undefined,
+  ]);
+  const session = await OnnxTokenModel.load(model, {
+    source: model,
+    inputs: options.inputs,
+    output: options.output,
+    threads: options.threads,
+  });
+  return new BatchedEncoder({
+    model,
+    fingerprint: combineFingerprint({
+      kind: 'onnx-v1',
+      modelHash,
+      tokenizerHash,
+      projectionHash,
+      maxLength: options.maxLength,
+      inputs: options.inputs ?? null,
+      output: options.output ?? 'last_hidden_state',
+      normalize: options.normalize,
+    }),
+    tokenizer: hfTokenizer,
+    session,
+    batchSize: options.batchSize,
+    threads: options.threads,
+    normalize: options.normalize,
+    dim: options.dim,
+    projection,
+  });
+}

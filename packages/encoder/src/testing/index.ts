@@ -1,0 +1,2 @@
+export { buildTransformerModel, SMALL_SIZE, XTR_BASE_SIZE, type TransformerOptions, type TransformerSize } from './transformer-model';
+export { trainTokenizer, type TokenizerKind } from './train-tokenizer';
