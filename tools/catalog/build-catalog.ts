@@ -6,42 +6,17 @@
  *   tsx --conditions=development tools/catalog/build-catalog.ts --out dist/catalog/repo.duckdb
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 import { chunkFile } from './chunk-file';
-
-/** Extensions indexed, by language. Keep in sync with the `catalog` target's inputs. */
-export const LANGUAGES: Record<string, string> = {
-  '.ts': 'typescript',
-  '.js': 'javascript',
-  '.py': 'python',
-  '.json': 'json',
-  '.md': 'markdown',
-  '.sh': 'shell',
-};
-/** Generated files that would only drown real code. */
-const SKIPPED = new Set(['package-lock.json']);
-const MAX_FILE_BYTES = 1 << 20;
+import { LANGUAGES, sourceFiles } from './source-files';
 
 /** Stable across rebuilds: a chunk keeps its id while its file and first line stay the same. */
 function chunkId(uri: string, startLine: number): bigint {
   const digest = createHash('sha256').update(`${uri}:${startLine}`).digest();
   return digest.readBigInt64BE(0) & 0x7fffffffffffffffn;
-}
-
-async function sourceFiles(root: string): Promise<string[]> {
-  const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
-  return stdout
-    .split('\0')
-    .filter((file) => file && LANGUAGES[extname(file)] && !SKIPPED.has(file.split('/').pop() ?? ''))
-    .filter((file) => {
-      const stat = statSync(resolve(root, file), { throwIfNoEntry: false });
-      return stat?.isFile() && stat.size <= MAX_FILE_BYTES;
-    })
-    .sort();
 }
 
 function* rows(root: string, files: readonly string[], lines: number, overlap: number): Generator<ChunkRow> {

@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeBuildOptions } from '../config/normalize-options';
-import { checkIndexWithNumpy, chunkRow, makeWorkspace, SAMPLE_SOURCES } from '../test-utils/fixtures';
+import { checkIndexWithNumpy, chunkRow, makeWorkspace, SAMPLE_SOURCES, writeTestModel } from '../test-utils/fixtures';
 import { buildIndex } from './build-index';
 
 const quiet = { info: () => undefined };
@@ -44,4 +44,33 @@ describe('buildIndex', () => {
     expect(readdirSync(join(root, 'idx')).sort()).toEqual(['index.meta.json', 'tokens.f32', 'xtr.manifest.json']);
     expect(await checkIndexWithNumpy(join(root, 'idx'))).toMatchObject({ dtype: 'float32', doc_count: 1 });
   });
+
+  describe('with an ONNX model and tokenizer.json', () => {
+    it('builds end to end, resolving model paths against the config file', async () => {
+      const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), {
+        encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json', dim: 32 },
+      });
+      writeTestModel(root);
+      const summary = await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), quiet);
+      expect(summary).toMatchObject({ chunks: 4, dim: 32, model: join(root, 'model.onnx') });
+      expect(await checkIndexWithNumpy(join(root, 'out/index'))).toMatchObject({ dim: 32, doc_count: 4 });
+      const manifest = JSON.parse(readFileSync(join(root, 'out/index/xtr.manifest.json'), 'utf8'));
+      expect(manifest.encoder).toEqual({ model: '../../model.onnx', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    });
+
+    it('names the chunk that tokenizes to nothing and publishes nothing', async () => {
+      const root = await makeWorkspace([chunkRow(1n, 'fine'), chunkRow(5n, '')], {
+        encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
+      });
+      const { tokenizer } = writeTestModel(root);
+      const json = JSON.parse(readFileSync(tokenizer, 'utf8'));
+      json.post_processor = null;
+      writeFileSync(tokenizer, JSON.stringify(json));
+      await expect(buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), quiet)).rejects.toThrow(
+        /^Chunk 5 tokenizes to zero tokens/,
+      );
+      expect(existsSync(join(root, 'out'))).toBe(false);
+    });
+  });
 });
+

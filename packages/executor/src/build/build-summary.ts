@@ -15,16 +15,16 @@ export interface BuildSummary {
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-/** The lines printed after every successful build. */
-export function formatSummary(summary: BuildSummary, outputDisplay: string): string {
+/** The lines printed after every successful build; `display` shortens paths for people. */
+export function formatSummary(summary: BuildSummary, display: (path: string) => string): string {
   const seconds = summary.elapsedMs / 1000;
   const rate = seconds > 0 ? Math.round(summary.tokens / seconds) : summary.tokens;
   const skipped = summary.nullIdsSkipped > 0 ? ` (${summary.nullIdsSkipped} with NULL id skipped)` : '';
   return [
-    `xtr index built: ${outputDisplay}`,
+    `xtr index built: ${display(summary.outputDir)}`,
     `  chunks   ${summary.chunks}${skipped}`,
     `  tokens   ${summary.tokens}`,
-    `  dim      ${summary.dim} (${summary.dtype}), encoder ${summary.model}`,
+    `  dim      ${summary.dim} (${summary.dtype}), encoder ${summary.model.startsWith('builtin:') ? summary.model : display(summary.model)}`,
     `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
     `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
   ].join('\n');

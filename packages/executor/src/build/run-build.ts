@@ -23,7 +23,7 @@ export async function runBuild(
   try {
     const options = normalizeBuildOptions(configPath, overrides, cwd);
     const summary = await buildIndex(options, logger);
-    logger.info(formatSummary(summary, displayPath(summary.outputDir, cwd)));
+    logger.info(formatSummary(summary, (path) => displayPath(path, cwd)));
     return true;
   } catch (error) {
     const err = error as Error;

@@ -21,6 +21,7 @@ describe('xtr plugin createNodes', () => {
       'apps/search/project.json': '{}',
       'apps/search/xtr.config.json': JSON.stringify({
         catalog: { path: '../../data/chunks.duckdb' },
+        encoder: { model: 'models/xtr.onnx', tokenizer: 'models/tokenizer.json', projection: '/abs/proj.npy' },
         output: { dir: 'dist/index' },
       }),
     });
@@ -39,9 +40,12 @@ describe('xtr plugin createNodes', () => {
               "inputs": [
                 "{projectRoot}/xtr.config.json",
                 "{workspaceRoot}/data/chunks.duckdb",
+                "{projectRoot}/models/xtr.onnx",
+                "{projectRoot}/models/tokenizer.json",
                 {
                   "externalDependencies": [
                     "onnxruntime-node",
+                    "tokenizers",
                     "@duckdb/node-api",
                   ],
                 },

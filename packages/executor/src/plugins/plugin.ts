@@ -16,7 +16,7 @@ export interface XtrPluginOptions {
 }
 
 /** Native engines whose versions change the vectors or how catalogs are read. */
-const ENGINE_PACKAGES = ['onnxruntime-node', '@duckdb/node-api'];
+const ENGINE_PACKAGES = ['onnxruntime-node', 'tokenizers', '@duckdb/node-api'];
 
 function normalizePluginOptions(options: XtrPluginOptions | undefined): Required<XtrPluginOptions> {
   return { buildTargetName: options?.buildTargetName ?? 'xtr-index' };
@@ -51,7 +51,7 @@ function createNodesForConfig(
     cache: true,
     inputs: [
       `{projectRoot}/${CONFIG_FILE_NAME}`,
-      ...[workspaceToken(projectRoot, config?.catalog?.path)].filter((input) => input !== undefined),
+      ...fileInputs(projectRoot, config),
       { externalDependencies: ENGINE_PACKAGES },
     ],
     outputs: [workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR)].filter((o) => o !== undefined),
@@ -73,6 +73,18 @@ function workspaceToken(projectRoot: string, path: string | undefined): string |
   if (!inProject.startsWith('..')) return `{projectRoot}/${inProject}`;
   const inWorkspace = posix.normalize(posix.join(projectRoot, path));
   return inWorkspace.startsWith('..') ? undefined : `{workspaceRoot}/${inWorkspace}`;
+}
+
+/** The catalog, model, tokenizer and projection files the config names, as Nx inputs. */
+function fileInputs(projectRoot: string, config: Partial<XtrConfig> | undefined): string[] {
+  const model = config?.encoder?.model;
+  const paths = [
+    config?.catalog?.path,
+    model?.startsWith('builtin:') ? undefined : model,
+    config?.encoder?.tokenizer,
+    config?.encoder?.projection,
+  ];
+  return paths.map((path) => workspaceToken(projectRoot, path)).filter((input) => input !== undefined);
 }
 
 /** A broken config still yields a target: running it reports the precise problem. */

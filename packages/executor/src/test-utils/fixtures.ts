@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+import { buildTransformerModel, SMALL_SIZE, trainTokenizer } from '@xtr-nx/encoder/testing';
 
 export const SAMPLE_SOURCES = [
   'export function getUserById(id: number) {\n  return users.get(id);\n}\n',
@@ -36,4 +37,14 @@ export async function checkIndexWithNumpy(dir: string): Promise<Record<string, n
 export function runCli(args: readonly string[], cwd: string) {
   const entry = join(__dirname, '../cli/xtr.ts');
   return execa('tsx', ['--conditions=development', entry, ...args], { cwd, reject: false, preferLocal: true, localDir: __dirname });
+}
+
+/** A trained tokenizer and a small random transformer in `dir`, via the encoder's testing API. */
+export function writeTestModel(dir: string): { model: string; tokenizer: string } {
+  const tokenizer = join(dir, 'tokenizer.json');
+  trainTokenizer('wordpiece', [join(__dirname, '../build/build-index.ts'), join(__dirname, '../plugins/plugin.ts')], tokenizer);
+  const vocabSize = Object.keys(JSON.parse(readFileSync(tokenizer, 'utf8')).model.vocab).length;
+  const model = join(dir, 'model.onnx');
+  writeFileSync(model, buildTransformerModel({ vocabSize, size: SMALL_SIZE, seed: 1, projectionDim: 32 }));
+  return { model, tokenizer };
 }
