@@ -10,7 +10,7 @@ describe('buildIndex', () => {
   it('streams a catalog into artifacts the Python reader loads', async () => {
     const rows = [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(100 - i), s)), chunkRow(null, 'skipped'), chunkRow(7n, null)];
     const root = await makeWorkspace(rows);
-    const options = { ...normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), readBatchSize: 2 };
+    const options = normalizeBuildOptions('xtr.config.json', { threads: 1, window: 2 }, root);
     const summary = await buildIndex(options, quiet);
 
     expect(summary).toMatchObject({ chunks: 5, nullIdsSkipped: 1, dim: 128, dtype: 'float16', model: 'builtin:hash' });
@@ -28,9 +28,8 @@ describe('buildIndex', () => {
   it('produces identical bytes whatever the read window and batch size', async () => {
     const rows = Array.from({ length: 40 }, (_, i) => chunkRow(BigInt(i), SAMPLE_SOURCES[i % 3].repeat(1 + (i % 4))));
     const root = await makeWorkspace(rows);
-    const read = async (readBatchSize: number, batchSize: number, dir: string) => {
-      const options = normalizeBuildOptions('xtr.config.json', { threads: 1, batchSize, outputDir: dir }, root);
-      await buildIndex({ ...options, readBatchSize }, quiet);
+    const read = async (window: number, batchSize: number, dir: string) => {
+      await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1, batchSize, window, outputDir: dir }, root), quiet);
       return ['tokens.f16', 'index.meta.json'].map((f) => readFileSync(join(root, dir, f)));
     };
     const [a, b] = [await read(256, 32, 'a'), await read(3, 1, 'b')];

@@ -48,7 +48,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     let tokens = 0;
-    for await (const batch of streamChunks(catalog, stats, { batchSize: options.readBatchSize })) {
+    for await (const batch of streamChunks(catalog, stats, { batchSize: options.window })) {
       const encoded = await encodeBatch(encoder, batch);
       // The width of a learned model is known once it has run.
       writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim as number, dtype: options.dtype });

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { BUILTIN_HASH, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, type EncoderOptions } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { loadConfig } from './load-config';
+import type { XtrConfig } from './xtr-config';
 
 /** Options a caller (executor, CLI) may set; they win over `xtr.config.json`. Paths: workspace-relative. */
 export interface BuildOverrides {
@@ -12,6 +13,7 @@ export interface BuildOverrides {
   tokenizer?: string;
   maxLength?: number;
   batchSize?: number;
+  window?: number;
   threads?: number;
   outputDir?: string;
   dtype?: Dtype;
@@ -26,12 +28,12 @@ export interface BuildOptions {
   readonly outputDir: string;
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
-  readonly readBatchSize: number;
+  readonly window: number;
 }
 
 export const DEFAULT_OUTPUT_DIR = 'dist/xtr';
 export const DEFAULT_DTYPE: Dtype = 'float16';
-const READ_BATCH_SIZE = 256;
+export const DEFAULT_WINDOW = 256;
 
 /**
  * The single place where defaults are applied: explicit overrides (relative to `cwd`, the
@@ -51,7 +53,7 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
     table: overrides.table ?? config.catalog.table ?? 'chunks',
     encoder: {
-      ...encoder,
+      ...withoutWindow(encoder),
       model: model.startsWith('builtin:') ? model : resolve(modelBase, model),
       tokenizer: fromCwd(overrides.tokenizer) ?? fromConfig(encoder.tokenizer),
       projection: fromConfig(encoder.projection),
@@ -61,8 +63,12 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     },
     outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
     dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
-    readBatchSize: READ_BATCH_SIZE,
+    window: overrides.window ?? encoder.window ?? DEFAULT_WINDOW,
   };
+}
+
+function withoutWindow({ window: _window, ...encoder }: NonNullable<XtrConfig['encoder']>) {
+  return encoder;
 }
 
 /** A path as users should read it: relative to the workspace when inside it. */

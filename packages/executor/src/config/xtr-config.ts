@@ -16,8 +16,10 @@ export interface XtrConfig {
     tokenizer?: string;
     /** Tokens kept per chunk, special tokens included (default 256). */
     maxLength?: number;
-    /** Chunks per onnxruntime call (default 32). */
+    /** Chunks per onnxruntime call (default 8). */
     batchSize?: number;
+    /** Chunks sorted by length together before batching (default 256). */
+    window?: number;
     /** onnxruntime intra-op threads (default: available cores). */
     threads?: number;
     /** Model input names, when they differ from input_ids / attention_mask / token_type_ids. */
