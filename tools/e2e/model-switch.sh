@@ -16,7 +16,8 @@ trap cleanup EXIT
 
 build() {
   local log
-  log=$(npx nx run repo:xtr-index --outputStyle=static 2>&1)
+  # Colour codes would split the "[local cache]" marker the checks look for.
+  log=$(npx nx run repo:xtr-index --outputStyle=static 2>&1 | sed 's/\x1b\[[0-9;]*m//g')
   echo "$log" >&2
   echo "$log"
 }

@@ -3,4 +3,6 @@ export { ITEM_SIZE, MANIFEST_FILE, META_FILE, StorageError, TOKENS_FILE } from '
 export { float16ToFloat32, float32ToFloat16 } from './lib/float16';
 export { formatMeta, parseMeta } from './lib/meta-json';
 export { IndexWriter, type IndexWriterOptions, type ManifestInput, type WrittenIndex } from './lib/index-writer';
+export { IndexReader, maxSim, type ChunkLocation } from './lib/index-reader';
+export { verifyIndex, type ExpectedChunks, type VerifyOptions, type VerifyReport } from './lib/verify-index';
 export { recoverOutput } from './lib/publish';

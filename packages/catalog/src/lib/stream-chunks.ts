@@ -1,5 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { CatalogConnection } from './open-catalog';
+import { CatalogFingerprint, contentHash } from './fingerprint';
 import { quoteIdentifier } from './sql';
 import { CatalogError, type ChunkBatch, type StreamOptions, type StreamStats } from './types';
 
@@ -70,4 +71,12 @@ export async function* streamChunks(
 
 function readColumns(chunk: DuckDBDataChunk): [bigint[], string[]] {
   return [chunk.getColumnValues(0) as bigint[], chunk.getColumnValues(1) as string[]];
+}
+
+/** Streams the whole catalog once and returns its `CatalogFingerprint` digest and chunk count. */
+export async function fingerprintCatalog(catalog: CatalogConnection): Promise<{ fingerprint: string; chunks: number }> {
+  const fingerprint = new CatalogFingerprint();
+  const stats: StreamStats = { rows: 0, nullIds: 0 };
+  for await (const batch of streamChunks(catalog, stats, { batchSize: 2048 })) fingerprint.update(batch.ids, batch.contents.map(contentHash));
+  return { fingerprint: fingerprint.digest(), chunks: stats.rows };
 }

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { type ChunkBatch, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
+import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { createEncoder, type EncodedBatch, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
@@ -47,12 +47,15 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     encoder = await createEncoder(options.encoder);
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
+    const fingerprint = new CatalogFingerprint();
     let tokens = 0;
     for await (const batch of streamChunks(catalog, stats, { batchSize: options.window })) {
       const encoded = await encodeBatch(encoder, batch);
       // The width of a learned model is known once it has run.
       writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim as number, dtype: options.dtype });
-      await writer.append(batch.ids, encoded.lengths, encoded.vectors);
+      const hashes = batch.contents.map(contentHash);
+      fingerprint.update(batch.ids, hashes);
+      await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
       tokens += encoded.lengths.reduce((sum, n) => sum + n, 0);
       progress.update(stats.rows, tokens);
     }
@@ -61,7 +64,12 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     const written = await writer.commit({
       tool: TOOL,
       encoder: { model: portablePath(options.outputDir, encoder.model), fingerprint: encoder.fingerprint },
-      catalog: { path: portablePath(options.outputDir, options.catalogPath), table: options.table, nullIdsSkipped: stats.nullIds },
+      catalog: {
+        path: portablePath(options.outputDir, options.catalogPath),
+        table: options.table,
+        nullIdsSkipped: stats.nullIds,
+        fingerprint: fingerprint.digest(),
+      },
     });
     writer = undefined;
     return {

@@ -1,4 +1,4 @@
-/** Where build messages go: Nx's logger in the executor, the console in the CLI. */
+/** Where progress lines go. */
 export interface BuildLogger {
   info(message: string): void;
 }

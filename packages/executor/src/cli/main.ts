@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBuild } from '../build/run-build';
+import { runFingerprint } from '../fingerprint/run-fingerprint';
+import { reportFailure } from '../run-logger';
+import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';
 import type { BuildOverrides } from '../config/normalize-options';
 import { CONFIG_FILE_NAME } from '../config/xtr-config';
 import { TOOL } from '../tool';
@@ -32,6 +35,33 @@ export function createProgram(): Command {
     .action(async (opts: BuildOverrides & { config: string }) => {
       const { config, ...overrides } = opts;
       process.exitCode = (await runBuild(config, overrides, process.cwd(), consoleLogger)) ? 0 : 1;
+    });
+  program
+    .command('verify')
+    .description('Check an index: format, checksum, finite unit rows, and (by default) that it holds exactly the catalog')
+    .argument('[dir]', 'index folder (default: output.dir of the config)')
+    .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
+    .option('--catalog <path>', 'DuckDB catalog to compare with (default: catalog.path of the config)')
+    .option('--table <name>', 'table or view with the chunks')
+    .option('--no-check-catalog', 'skip the comparison with the catalog')
+    .action(async (dir: string | undefined, opts: VerifyOverrides & { config: string }) => {
+      const { config, ...overrides } = opts;
+      const cwd = process.cwd();
+      try {
+        process.exitCode = (await runVerify(resolveVerifyTarget(config, { ...overrides, dir }, cwd), cwd, consoleLogger)) ? 0 : 1;
+      } catch (error) {
+        reportFailure('verify', error, consoleLogger);
+        process.exitCode = 1;
+      }
+    });
+  program
+    .command('fingerprint')
+    .description("Print a digest of the catalog's (id, content) rows: equal rows, equal digest, whatever the file bytes")
+    .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
+    .option('--catalog <path>', 'DuckDB catalog (default: catalog.path of the config)')
+    .option('--table <name>', 'table or view with the chunks')
+    .action(async (opts: { config: string; catalog?: string; table?: string }) => {
+      process.exitCode = (await runFingerprint(opts, process.cwd(), consoleLogger)) ? 0 : 1;
     });
   return program;
 }

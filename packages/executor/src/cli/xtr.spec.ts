@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeCatalog } from '@xtr-nx/catalog';
 import { chunkRow, makeWorkspace, runCli, SAMPLE_SOURCES } from '../test-utils/fixtures';
@@ -59,5 +59,42 @@ describe('xtr build', () => {
     const result = await runCli(['build', '--batch-size', '0'], root);
     expect(result.exitCode).not.toBe(0);
     expect(result.stderr).toMatch(/--batch-size.*expected a positive integer/);
+  });
+});
+
+describe('xtr verify and xtr fingerprint', () => {
+  it('verifies the configured index against its catalog, and names a chunk the catalog gained', async () => {
+    const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
+    expect((await runCli(['build'], root)).exitCode).toBe(0);
+    const ok = await runCli(['verify'], root);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/xtr verify: out\/index OK \(4 chunks, \d+ tokens, matches catalog catalog\.duckdb\)/);
+
+    await writeCatalog(join(root, 'catalog.duckdb'), [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), chunkRow(77n, 'new')]);
+    const stale = await runCli(['verify'], root);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toMatch(/out\/index has 1 problem\(s\):\n  - 1 catalog chunk\(s\) are missing from the index, e\.g\. 77\./);
+    expect((await runCli(['verify', 'out/index', '--no-check-catalog'], root)).exitCode).toBe(0);
+  });
+
+  it('verifies a bare folder and explains when there is nothing to verify', async () => {
+    const root = await makeWorkspace([chunkRow(1n, 'x')]);
+    await runCli(['build'], root);
+    rmSync(join(root, 'xtr.config.json'));
+    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(/out\/index OK \(1 chunks/);
+    const nothing = await runCli(['verify'], root);
+    expect(nothing.exitCode).toBe(1);
+    expect(nothing.stderr).toMatch(/Nothing to verify: no xtr\.config\.json here/);
+  });
+
+  it('fingerprints rows, not file bytes', async () => {
+    const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
+    const first = (await runCli(['fingerprint'], root)).stdout;
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    // Same rows inserted in another order into a new file: other bytes, same chunks.
+    await writeCatalog(join(root, 'catalog.duckdb'), SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)).reverse());
+    expect((await runCli(['fingerprint'], root)).stdout).toBe(first);
+    await writeCatalog(join(root, 'catalog.duckdb'), SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), i === 0 ? `${s}!` : s)));
+    expect((await runCli(['fingerprint'], root)).stdout).not.toBe(first);
   });
 });

@@ -63,6 +63,39 @@ describe('xtr plugin createNodes', () => {
                 "{projectRoot}/dist/index",
               ],
             },
+            "xtr-verify": {
+              "cache": true,
+              "dependsOn": [
+                "xtr-index",
+              ],
+              "executor": "@xtr-nx/executor:verify",
+              "inputs": [
+                "{projectRoot}/xtr.config.json",
+                "{workspaceRoot}/data/chunks.duckdb",
+                "{projectRoot}/models/xtr.onnx",
+                "{projectRoot}/models/tokenizer.json",
+                {
+                  "externalDependencies": [
+                    "onnxruntime-node",
+                    "tokenizers",
+                    "@duckdb/node-api",
+                  ],
+                },
+                {
+                  "dependentTasksOutputFiles": "**/*",
+                },
+              ],
+              "metadata": {
+                "description": "Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog",
+                "technologies": [
+                  "xtr",
+                ],
+              },
+              "options": {
+                "config": "apps/search/xtr.config.json",
+              },
+              "outputs": [],
+            },
           },
         },
       },
@@ -72,15 +105,16 @@ describe('xtr plugin createNodes', () => {
 `);
   });
 
-  it('honours buildTargetName, defaults the output folder and skips folders that are not projects', async () => {
+  it('honours the target names, defaults the output folder and skips folders that are not projects', async () => {
     const context = workspace({
       'package.json': '{}',
       'xtr.config.json': JSON.stringify({ catalog: { path: 'c.duckdb' } }),
       'loose/xtr.config.json': '{}',
     });
-    const results = await run(['xtr.config.json', 'loose/xtr.config.json'], context, { buildTargetName: 'index' });
+    const results = await run(['xtr.config.json', 'loose/xtr.config.json'], context, { buildTargetName: 'index', verifyTargetName: 'check' });
     const root = results[0][1].projects?.['.'];
-    expect(Object.keys(root?.targets ?? {})).toEqual(['index']);
+    expect(Object.keys(root?.targets ?? {})).toEqual(['index', 'check']);
+    expect(root?.targets?.check.dependsOn).toEqual(['index']);
     expect(root?.targets?.index.outputs).toEqual(['{projectRoot}/dist/xtr']);
     expect(results[1][1]).toEqual({});
   });

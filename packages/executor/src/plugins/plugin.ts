@@ -13,13 +13,15 @@ import { CONFIG_FILE_NAME, type XtrConfig } from '../config/xtr-config';
 export interface XtrPluginOptions {
   /** Name of the inferred build target (default `xtr-index`). */
   buildTargetName?: string;
+  /** Name of the inferred verify target (default `xtr-verify`). */
+  verifyTargetName?: string;
 }
 
 /** Native engines whose versions change the vectors or how catalogs are read. */
 const ENGINE_PACKAGES = ['onnxruntime-node', 'tokenizers', '@duckdb/node-api'];
 
 function normalizePluginOptions(options: XtrPluginOptions | undefined): Required<XtrPluginOptions> {
-  return { buildTargetName: options?.buildTargetName ?? 'xtr-index' };
+  return { buildTargetName: options?.buildTargetName ?? 'xtr-index', verifyTargetName: options?.verifyTargetName ?? 'xtr-verify' };
 }
 
 /**
@@ -45,22 +47,36 @@ function createNodesForConfig(
   if (!isProject) return {};
   const config = readConfigLeniently(join(context.workspaceRoot, configFile));
 
-  const target: TargetConfiguration = {
+  const inputs: TargetConfiguration['inputs'] = [
+    `{projectRoot}/${CONFIG_FILE_NAME}`,
+    ...fileInputs(projectRoot, config),
+    { externalDependencies: ENGINE_PACKAGES },
+  ];
+  const build: TargetConfiguration = {
     executor: '@xtr-nx/executor:build',
     options: { config: configFile },
     cache: true,
-    inputs: [
-      `{projectRoot}/${CONFIG_FILE_NAME}`,
-      ...fileInputs(projectRoot, config),
-      { externalDependencies: ENGINE_PACKAGES },
-    ],
+    inputs,
     outputs: [workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR)].filter((o) => o !== undefined),
     metadata: {
       technologies: ['xtr'],
       description: 'Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog',
     },
   };
-  return { projects: { [projectRoot]: { targets: { [options.buildTargetName]: target } } } };
+  const verify: TargetConfiguration = {
+    executor: '@xtr-nx/executor:verify',
+    options: { config: configFile },
+    dependsOn: [options.buildTargetName],
+    cache: true,
+    // The index it checks and the catalog it compares with: the build's inputs and outputs.
+    inputs: [...inputs, { dependentTasksOutputFiles: '**/*' }],
+    outputs: [],
+    metadata: {
+      technologies: ['xtr'],
+      description: 'Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog',
+    },
+  };
+  return { projects: { [projectRoot]: { targets: { [options.buildTargetName]: build, [options.verifyTargetName]: verify } } } };
 }
 
 /**

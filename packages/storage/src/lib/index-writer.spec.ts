@@ -11,7 +11,7 @@ const DIM = 4;
 const MANIFEST: ManifestInput = {
   tool: { name: '@xtr-nx/storage', version: 'test' },
   encoder: { model: 'test', fingerprint: 'f' },
-  catalog: { path: 'c.duckdb', table: 'chunks', nullIdsSkipped: 0 },
+  catalog: { path: 'c.duckdb', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
 };
 
 /** `lengths.length` chunks of unit vectors, each row pointing along one axis. */
@@ -20,7 +20,7 @@ function batch(firstId: bigint, lengths: number[]) {
   const rows = lengths.reduce((a, b) => a + b, 0);
   const vectors = new Float32Array(rows * DIM);
   for (let r = 0; r < rows; r++) vectors[r * DIM + (r % DIM)] = 1;
-  return [ids, Int32Array.from(lengths), vectors] as const;
+  return [ids, Int32Array.from(lengths), vectors, lengths.map((_, i) => `hash${firstId + BigInt(i)}`)] as const;
 }
 
 async function writeIndex(outDir: string, dtype: 'float16' | 'float32', ...batches: ReturnType<typeof batch>[]) {

@@ -3,7 +3,7 @@ import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
-import { formatMeta } from './meta-json';
+import { formatManifest, formatMeta } from './meta-json';
 import { createStagingDir, publishStagingDir } from './publish';
 import {
   type Dtype,
@@ -40,6 +40,7 @@ export class IndexWriter {
   private readonly ids = new GrowableColumn((n) => new BigInt64Array(n));
   private readonly lengths = new GrowableColumn((n) => new Float64Array(n));
   private readonly checksum: Hash = createHash('sha256');
+  private readonly contentHashes: string[] = [];
   private totalTokens = 0;
   private lastId: bigint | undefined;
 
@@ -55,14 +56,18 @@ export class IndexWriter {
     return new IndexWriter(options, staging, tokens);
   }
 
-  /** Appends chunks in ascending id order; `vectors` holds their rows back to back. */
-  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array): Promise<void> {
+  /**
+   * Appends chunks in ascending id order; `vectors` holds their rows back to back and
+   * `contentHashes` the hash of each chunk's text (recorded for verify and incremental builds).
+   */
+  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array, contentHashes: readonly string[]): Promise<void> {
     const rows = lengths.reduce((sum, n) => sum + n, 0);
-    if (ids.length !== lengths.length || vectors.length !== rows * this.options.dim) {
+    if (ids.length !== lengths.length || ids.length !== contentHashes.length || vectors.length !== rows * this.options.dim) {
       throw new StorageError(
-        `append: ${ids.length} ids, ${lengths.length} lengths and ${vectors.length} values do not describe ${rows} rows of dim ${this.options.dim}.`,
+        `append: ${ids.length} ids, ${lengths.length} lengths, ${contentHashes.length} hashes and ${vectors.length} values do not describe ${rows} rows of dim ${this.options.dim}.`,
       );
     }
+    this.contentHashes.push(...contentHashes);
     ids.forEach((id, i) => {
       if (this.lastId !== undefined && id <= this.lastId) {
         throw new StorageError(`append: chunk id ${id} follows ${this.lastId}; ids must be unique and ascending.`);
@@ -105,9 +110,10 @@ export class IndexWriter {
       tokensFile: TOKENS_FILE[dtype],
       tokensSha256: this.checksum.digest('hex'),
       builtAt: new Date().toISOString(),
+      contentHashes: this.contentHashes,
     };
     await writeFile(join(this.staging, META_FILE), meta);
-    await writeFile(join(this.staging, MANIFEST_FILE), `${JSON.stringify(full, null, 2)}\n`);
+    await writeFile(join(this.staging, MANIFEST_FILE), formatManifest(full));
     await publishStagingDir(this.staging, outDir);
     return {
       outDir,

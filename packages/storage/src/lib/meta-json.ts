@@ -1,4 +1,4 @@
-import type { IndexMeta } from './types';
+import type { IndexManifest, IndexMeta } from './types';
 
 /**
  * Serialises `index.meta.json` by hand: chunk ids are 64-bit and must survive exactly, which
@@ -21,4 +21,11 @@ export function parseMeta(text: string): IndexMeta {
   const parsed = JSON.parse(text) as Omit<IndexMeta, 'chunk_ids'>;
   const ids = CHUNK_IDS.exec(text)?.[1].trim() ?? '';
   return { ...parsed, chunk_ids: ids === '' ? [] : ids.split(',').map((id) => BigInt(id.trim())) };
+}
+
+/** The manifest, readable by people: fields indented, the per-chunk hash list on one line. */
+export function formatManifest(manifest: IndexManifest): string {
+  const { contentHashes, ...rest } = manifest;
+  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
+  return `${head},\n  "contentHashes": ${JSON.stringify(contentHashes)}\n}\n`;
 }

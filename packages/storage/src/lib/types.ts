@@ -16,7 +16,8 @@ export interface IndexManifest {
   formatVersion: 1;
   tool: { name: string; version: string };
   encoder: { model: string; fingerprint: string };
-  catalog: { path: string; table: string; nullIdsSkipped: number };
+  /** `fingerprint` digests the catalog's `(id, content)` rows; see @xtr-nx/catalog. */
+  catalog: { path: string; table: string; nullIdsSkipped: number; fingerprint: string };
   dim: number;
   dtype: Dtype;
   docCount: number;
@@ -24,6 +25,8 @@ export interface IndexManifest {
   tokensFile: string;
   tokensSha256: string;
   builtAt: string;
+  /** Per chunk, aligned with `chunk_ids`: 64-bit hash of its text (16 hex digits). */
+  contentHashes: string[];
 }
 
 export const META_FILE = 'index.meta.json';

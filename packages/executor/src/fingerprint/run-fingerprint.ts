@@ -1,0 +1,31 @@
+import { fingerprintCatalog, openCatalog } from '@xtr-nx/catalog';
+import { normalizeBuildOptions } from '../config/normalize-options';
+import { reportFailure, type RunLogger } from '../run-logger';
+
+export interface FingerprintOptions {
+  config: string;
+  catalog?: string;
+  table?: string;
+}
+
+/**
+ * Prints the catalog's content fingerprint alone on stdout: what an Nx runtime input hashes, so a
+ * git-ignored catalog still invalidates the cache exactly when its chunks change.
+ */
+export async function runFingerprint(options: FingerprintOptions, cwd: string, logger: RunLogger): Promise<boolean> {
+  try {
+    const { catalogPath, table } = options.catalog
+      ? { catalogPath: options.catalog, table: options.table }
+      : normalizeBuildOptions(options.config, { table: options.table }, cwd);
+    const catalog = await openCatalog({ path: catalogPath, table });
+    try {
+      logger.info((await fingerprintCatalog(catalog)).fingerprint);
+      return true;
+    } finally {
+      catalog.close();
+    }
+  } catch (error) {
+    reportFailure('fingerprint', error, logger);
+    return false;
+  }
+}
