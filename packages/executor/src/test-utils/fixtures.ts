@@ -39,6 +39,11 @@ export function runCli(args: readonly string[], cwd: string) {
   return execa('tsx', ['--conditions=development', entry, ...args], { cwd, reject: false, preferLocal: true, localDir: __dirname });
 }
 
+/** `count` chunks of realistic code, a few hundred tokens each. */
+export function manyChunks(count: number): ChunkRow[] {
+  return Array.from({ length: count }, (_, i) => chunkRow(BigInt(i + 1), `${SAMPLE_SOURCES[i % 3]}// chunk ${i}\n`.repeat(8)));
+}
+
 /** A trained tokenizer and a small random transformer in `dir`, via the encoder's testing API. */
 export function writeTestModel(dir: string): { model: string; tokenizer: string } {
   const tokenizer = join(dir, 'tokenizer.json');

@@ -1,0 +1,40 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyIndex } from '@xtr-nx/storage';
+import { writeCatalog } from '@xtr-nx/catalog';
+import { makeWorkspace, manyChunks, runCli } from '../test-utils/fixtures';
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('a build killed with SIGKILL', () => {
+  it('never damages the last good index, and the next build succeeds', async () => {
+    const root = await makeWorkspace(manyChunks(20));
+    expect((await runCli(['build', '--threads', '1'], root)).exitCode).toBe(0);
+    const index = join(root, 'out/index');
+    const good = await verifyIndex(index);
+    expect(good.ok).toBe(true);
+
+    // A catalog large enough that the build runs for a few seconds, killed at several points:
+    // start-up, reading, encoding and writing, late in the stream.
+    await writeCatalog(join(root, 'catalog.duckdb'), manyChunks(1500));
+    let interrupted = 0;
+    for (const ms of [300, 900, 1600, 2400, 3200]) {
+      const build = runCli(['build', '--threads', '1'], root);
+      await delay(ms);
+      build.kill('SIGKILL');
+      const { signal, exitCode } = await build;
+      const report = await verifyIndex(index);
+      expect({ ms, ok: report.ok, problems: report.problems }).toEqual({ ms, ok: true, problems: [] });
+      // Killed mid-build: the previous index, untouched. Finished in time: the complete new one.
+      expect([good.docCount, 1500]).toContain(report.docCount);
+      expect(signal === 'SIGKILL' || exitCode === 0).toBe(true);
+      if (report.docCount === good.docCount) interrupted++;
+    }
+    expect(interrupted).toBeGreaterThanOrEqual(4);
+
+    const last = await runCli(['build', '--threads', '1'], root);
+    expect(last.exitCode).toBe(0);
+    expect(await verifyIndex(index)).toMatchObject({ ok: true, docCount: 1500 });
+    expect(readdirSync(join(root, 'out'))).toEqual(['index']);
+  });
+});
