@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 import { buildTransformerModel, SMALL_SIZE, trainTokenizer } from '@xtr-nx/encoder/testing';
@@ -33,10 +34,14 @@ export async function checkIndexWithNumpy(dir: string): Promise<Record<string, n
   return JSON.parse((await execa(process.env.XTR_PYTHON ?? 'python3', [script, dir])).stdout);
 }
 
-/** Runs the `xtr` CLI from source, as a user's shell would run the installed bin. */
+/**
+ * Runs the `xtr` CLI from source, as a user's shell would run the installed bin: one node
+ * process (tsx as a loader, not a wrapper), so signals reach the build itself.
+ */
 export function runCli(args: readonly string[], cwd: string) {
   const entry = join(__dirname, '../cli/xtr.ts');
-  return execa('tsx', ['--conditions=development', entry, ...args], { cwd, reject: false, preferLocal: true, localDir: __dirname });
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  return execa(process.execPath, ['--conditions=development', '--import', tsx, entry, ...args], { cwd, reject: false });
 }
 
 /** `count` chunks of realistic code, a few hundred tokens each. */
