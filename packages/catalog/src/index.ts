@@ -2,5 +2,5 @@ export type { ChunkBatch, CatalogOptions, StreamOptions, StreamStats } from './l
 export { CatalogError } from './lib/types';
 export { openCatalog, REQUIRED_COLUMNS, type CatalogConnection } from './lib/open-catalog';
 export { countChunks, fingerprintCatalog, streamChunks } from './lib/stream-chunks';
-export { CatalogFingerprint, contentHash } from './lib/fingerprint';
+export { CatalogFingerprint, contentHash, formatContentHash } from './lib/fingerprint';
 export { CHUNKS_DDL, writeCatalog, type ChunkRow } from './lib/write-catalog';

@@ -1,25 +1,36 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 
-/** 64-bit content hash of one chunk's text (hex of the first 8 bytes of its SHA-256). */
-export function contentHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+/** 64-bit content hash of one chunk's text: the first 8 bytes of its SHA-256, as a bigint. */
+export function contentHash(text: string): bigint {
+  return createHash('sha256').update(text).digest().readBigUInt64BE(0);
 }
 
+/** A content hash as the 16 hex digits the manifest records. */
+export function formatContentHash(hash: bigint): string {
+  return hash.toString(16).padStart(16, '0');
+}
+
+const MASK_128 = (1n << 128n) - 1n;
+
 /**
- * Digest of a catalog's chunks — `(id, content hash)` in ascending id order — and nothing else:
- * rewriting the DuckDB file (CHECKPOINT, export/import, another table layout) keeps it, changing
- * any chunk's text or id changes it.
+ * Digest of a catalog's chunks — the multiset of `(id, content)` — and nothing else: rewriting
+ * the DuckDB file (CHECKPOINT, export/import, rows in another physical order) keeps it; changing,
+ * adding or removing any chunk changes it. Each row's SHA-256 is summed modulo 2^128, so the
+ * digest does not depend on the order rows stream in.
  */
 export class CatalogFingerprint {
-  private readonly hash: Hash = createHash('sha256');
+  private sum = 0n;
+  private count = 0;
 
-  update(ids: BigInt64Array, hashes: readonly string[]): void {
-    let text = '';
-    for (let i = 0; i < ids.length; i++) text += `${ids[i]}:${hashes[i]}\n`;
-    this.hash.update(text);
+  update(ids: BigInt64Array, hashes: readonly bigint[]): void {
+    for (let i = 0; i < ids.length; i++) {
+      const row = createHash('sha256').update(`${ids[i]}:${hashes[i]}`).digest();
+      this.sum = (this.sum + ((row.readBigUInt64BE(0) << 64n) | row.readBigUInt64BE(8))) & MASK_128;
+    }
+    this.count += ids.length;
   }
 
   digest(): string {
-    return this.hash.digest('hex');
+    return createHash('sha256').update(`xtr-catalog-v1:${this.count}:${this.sum.toString(16)}`).digest('hex');
   }
 }

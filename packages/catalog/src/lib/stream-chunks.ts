@@ -1,6 +1,6 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
-import type { CatalogConnection } from './open-catalog';
 import { CatalogFingerprint, contentHash } from './fingerprint';
+import type { CatalogConnection } from './open-catalog';
 import { quoteIdentifier } from './sql';
 import { CatalogError, type ChunkBatch, type StreamOptions, type StreamStats } from './types';
 
@@ -8,52 +8,33 @@ const DEFAULT_BATCH_SIZE = 256;
 
 /** Number of chunks with a non-NULL id: the denominator for progress and the empty-catalog check. */
 export async function countChunks(catalog: CatalogConnection): Promise<number> {
-  const reader = await catalog.connection.runAndReadAll(
-    `SELECT count(*) FROM ${quoteIdentifier(catalog.table)} WHERE id IS NOT NULL`,
-  );
+  const reader = await catalog.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(catalog.table)} WHERE id IS NOT NULL`);
   return Number(reader.getColumns()[0][0]);
 }
 
 /**
- * Streams `(id, content)` in ascending id order, in batches of at most `batchSize` rows.
- * DuckDB's streaming result keeps only the current vector in memory, so the catalog can be far
- * larger than RAM. `stats` is filled in as rows pass and is final when the iterator ends.
+ * Streams `(id, content)` in the catalog's storage order (insertion order for tables, file order
+ * for Parquet views), in batches of at most `batchSize` rows. No ORDER BY: sorting would make
+ * DuckDB hold every chunk's text at once, so memory would grow with the catalog. Consumers that
+ * need id order sort ids, not texts. `stats` is final when the iterator ends.
  */
-export async function* streamChunks(
-  catalog: CatalogConnection,
-  stats: StreamStats,
-  options: StreamOptions = {},
-): AsyncGenerator<ChunkBatch> {
+export async function* streamChunks(catalog: CatalogConnection, stats: StreamStats, options: StreamOptions = {}): AsyncGenerator<ChunkBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const table = quoteIdentifier(catalog.table);
-  const nulls = await catalog.connection.runAndReadAll(
-    `SELECT count(*) FROM ${table} WHERE id IS NULL`,
-  );
+  const nulls = await catalog.connection.runAndReadAll(`SELECT count(*) FROM ${table} WHERE id IS NULL`);
   stats.nullIds = Number(nulls.getColumns()[0][0]);
 
   const result = await catalog.connection
-    .stream(
-      `SELECT id::BIGINT AS id, coalesce(content::VARCHAR, '') AS content FROM ${table} WHERE id IS NOT NULL ORDER BY id`,
-    )
+    .stream(`SELECT id::BIGINT AS id, coalesce(content::VARCHAR, '') AS content FROM ${table} WHERE id IS NOT NULL`)
     .catch((error: Error) => {
-      throw new CatalogError(
-        `Catalog ${catalog.path}: cannot read id as BIGINT and content as text from "${catalog.table}": ${error.message}`,
-      );
+      throw new CatalogError(`Catalog ${catalog.path}: cannot read id as BIGINT and content as text from "${catalog.table}": ${error.message}`);
     });
-  let previous: bigint | undefined;
   let ids: bigint[] = [];
   let contents: string[] = [];
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [chunkIds, chunkContents] = readColumns(chunk);
     for (let row = 0; row < chunkIds.length; row++) {
-      const id = chunkIds[row];
-      if (id === previous) {
-        throw new CatalogError(
-          `Catalog ${catalog.path}: chunk id ${id} occurs more than once in "${catalog.table}". Chunk ids must be unique; deduplicate the catalog.`,
-        );
-      }
-      previous = id;
-      ids.push(id);
+      ids.push(chunkIds[row]);
       contents.push(chunkContents[row]);
       if (ids.length === batchSize) {
         stats.rows += ids.length;

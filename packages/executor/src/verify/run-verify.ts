@@ -1,4 +1,4 @@
-import { type CatalogConnection, contentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
+import { type CatalogConnection, contentHash, formatContentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { type ExpectedChunks, verifyIndex } from '@xtr-nx/storage';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,7 +17,7 @@ export interface VerifyTarget {
 async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
   const stats: StreamStats = { rows: 0, nullIds: 0 };
   for await (const batch of streamChunks(catalog, stats, { batchSize: 2048 })) {
-    yield { ids: batch.ids, contentHashes: batch.contents.map(contentHash) };
+    yield { ids: batch.ids, contentHashes: batch.contents.map((text) => formatContentHash(contentHash(text))) };
   }
 }
 

@@ -1,5 +1,7 @@
+type Column = BigInt64Array | BigUint64Array | Float64Array;
+
 /** An append-only numeric column that doubles its backing store: O(1) amortised, no boxing. */
-export class GrowableColumn<T extends BigInt64Array | Float64Array> {
+export class GrowableColumn<T extends Column> {
   private data: T;
   length = 0;
 

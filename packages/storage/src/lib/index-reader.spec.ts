@@ -24,7 +24,7 @@ describe('IndexReader', () => {
     const ids = BigInt64Array.from([3n, 8n, 12_000_000_000n, 9007199254740993n]);
     const lengths = Int32Array.from([5, 1, 7, 3]);
     const writer = await IndexWriter.create({ outDir: dir, dim: DIM, dtype });
-    await writer.append(ids, lengths, seededUnitRows(16, 1), ['a', 'b', 'c', 'd']);
+    await writer.append(ids, lengths, seededUnitRows(16, 1), [1n, 2n, 3n, 4n]);
     await writer.commit({
       tool: { name: 't', version: '0' },
       encoder: { model: 'm', fingerprint: 'f' },

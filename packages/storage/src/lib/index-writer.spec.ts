@@ -20,7 +20,7 @@ function batch(firstId: bigint, lengths: number[]) {
   const rows = lengths.reduce((a, b) => a + b, 0);
   const vectors = new Float32Array(rows * DIM);
   for (let r = 0; r < rows; r++) vectors[r * DIM + (r % DIM)] = 1;
-  return [ids, Int32Array.from(lengths), vectors, lengths.map((_, i) => `hash${firstId + BigInt(i)}`)] as const;
+  return [ids, Int32Array.from(lengths), vectors, lengths.map((_, i) => firstId + BigInt(i))] as const;
 }
 
 async function writeIndex(outDir: string, dtype: 'float16' | 'float32', ...batches: ReturnType<typeof batch>[]) {
@@ -57,11 +57,33 @@ describe('IndexWriter', () => {
     expect(await checkIndexWithNumpy(outDir)).toMatchObject({ first_id: Number(big) });
   });
 
-  it('rejects ids that are not ascending', async () => {
+  it('orders chunks that arrive out of id order, rows and hashes included', async () => {
+    const outDir = join(root, 'index');
+    const ascending = join(root, 'ascending');
+    await writeIndex(ascending, 'float16', batch(1n, [2, 1]), batch(3n, [3, 1]));
+    const writer = await IndexWriter.create({ outDir, dim: DIM, dtype: 'float16' });
+    const [late, early] = [batch(3n, [3, 1]), batch(1n, [2, 1])];
+    // Same chunks, other arrival order; vectors follow their chunks.
+    await writer.append(...late);
+    await writer.append(...early);
+    await writer.commit(MANIFEST);
+    const vectorsOf = (dir: string) => readFileSync(join(dir, 'tokens.f16'));
+    const metaOf = (dir: string) => readFileSync(join(dir, 'index.meta.json'), 'utf8');
+    expect(metaOf(outDir)).toBe(metaOf(ascending));
+    const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'xtr.manifest.json'), 'utf8'));
+    expect(manifest(outDir).contentHashes).toEqual(['0000000000000001', '0000000000000002', '0000000000000003', '0000000000000004']);
+    expect(manifest(outDir).tokensSha256).toBe(manifest(ascending).tokensSha256);
+    expect(readdirSync(outDir).sort()).toEqual(['index.meta.json', 'tokens.f16', 'xtr.manifest.json']);
+    expect(vectorsOf(outDir).equals(vectorsOf(ascending))).toBe(true);
+  });
+
+  it('rejects a repeated id, wherever it arrives', async () => {
     const writer = await IndexWriter.create({ outDir: join(root, 'index'), dim: DIM, dtype: 'float16' });
-    await writer.append(...batch(5n, [1]));
-    await expect(writer.append(...batch(5n, [1]))).rejects.toThrow(/chunk id 5 follows 5/);
+    await writer.append(...batch(5n, [1, 1]));
+    await writer.append(...batch(2n, [1, 1, 1, 1]));
+    await expect(writer.commit(MANIFEST)).rejects.toThrow(/chunk id 5 occurs more than once; chunk ids must be unique/);
     await writer.abort();
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('leaves the previous index untouched when a build is aborted', async () => {

@@ -1,9 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
 import { formatManifest, formatMeta } from './meta-json';
+import { permuteRows } from './permute-rows';
 import { createStagingDir, publishStagingDir } from './publish';
 import {
   type Dtype,
@@ -21,7 +22,7 @@ export interface IndexWriterOptions {
   readonly dtype: Dtype;
 }
 
-/** Manifest fields only the caller knows; counts, checksum and file names are the writer's. */
+/** Manifest fields only the caller knows; counts, checksum, hashes and file names are the writer's. */
 export type ManifestInput = Pick<IndexManifest, 'tool' | 'encoder' | 'catalog'>;
 
 export interface WrittenIndex {
@@ -32,17 +33,23 @@ export interface WrittenIndex {
   readonly files: readonly string[];
 }
 
+const UNSORTED_FILE = 'tokens.arrival';
+
 /**
- * Streams token rows into a staging folder as batches arrive (memory holds one batch plus the
- * per-chunk columns), then publishes the complete index atomically on `commit`.
+ * Streams token rows into a staging folder as batches arrive — memory holds one batch plus four
+ * numbers per chunk — and publishes the complete index atomically on `commit`. Chunks may arrive
+ * in any order: rows are written as they come and, unless ids already ascended, reordered by id
+ * in one sequential pass at commit.
  */
 export class IndexWriter {
   private readonly ids = new GrowableColumn((n) => new BigInt64Array(n));
+  private readonly hashes = new GrowableColumn((n) => new BigUint64Array(n));
   private readonly lengths = new GrowableColumn((n) => new Float64Array(n));
+  private readonly starts = new GrowableColumn((n) => new Float64Array(n));
   private readonly checksum: Hash = createHash('sha256');
-  private readonly contentHashes: string[] = [];
-  private totalTokens = 0;
+  private ascending = true;
   private lastId: bigint | undefined;
+  private totalTokens = 0;
 
   private constructor(
     private readonly options: IndexWriterOptions,
@@ -52,54 +59,78 @@ export class IndexWriter {
 
   static async create(options: IndexWriterOptions): Promise<IndexWriter> {
     const staging = await createStagingDir(options.outDir);
-    const tokens = await open(join(staging, TOKENS_FILE[options.dtype]), 'w');
+    const tokens = await open(join(staging, UNSORTED_FILE), 'w+');
     return new IndexWriter(options, staging, tokens);
   }
 
   /**
-   * Appends chunks in ascending id order; `vectors` holds their rows back to back and
-   * `contentHashes` the hash of each chunk's text (recorded for verify and incremental builds).
+   * Appends chunks; `vectors` holds their rows back to back and `contentHashes` the 64-bit hash
+   * of each chunk's text (recorded for verify and incremental builds).
    */
-  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array, contentHashes: readonly string[]): Promise<void> {
+  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array, contentHashes: readonly bigint[]): Promise<void> {
     const rows = lengths.reduce((sum, n) => sum + n, 0);
     if (ids.length !== lengths.length || ids.length !== contentHashes.length || vectors.length !== rows * this.options.dim) {
       throw new StorageError(
         `append: ${ids.length} ids, ${lengths.length} lengths, ${contentHashes.length} hashes and ${vectors.length} values do not describe ${rows} rows of dim ${this.options.dim}.`,
       );
     }
-    this.contentHashes.push(...contentHashes);
+    let start = this.totalTokens;
     ids.forEach((id, i) => {
-      if (this.lastId !== undefined && id <= this.lastId) {
-        throw new StorageError(`append: chunk id ${id} follows ${this.lastId}; ids must be unique and ascending.`);
-      }
+      if (this.lastId !== undefined && id <= this.lastId) this.ascending = false;
       this.lastId = id;
       this.ids.push(id);
+      this.hashes.push(contentHashes[i]);
       this.lengths.push(lengths[i]);
+      this.starts.push(start);
+      start += lengths[i];
     });
     const encoded = this.options.dtype === 'float16' ? float32ToFloat16(vectors) : vectors;
     const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    this.checksum.update(bytes);
+    if (this.ascending) this.checksum.update(bytes);
     await this.tokens.write(bytes);
     this.totalTokens += rows;
   }
 
-  /** Writes the metadata and replaces the previous index in one step. */
+  /** Orders rows by id if needed, writes the metadata and replaces the previous index in one step. */
   async commit(manifest: ManifestInput): Promise<WrittenIndex> {
     const { dim, dtype, outDir } = this.options;
-    await this.tokens.close();
-    const lengths = Array.from(this.lengths.values());
-    const offsets = new Array<number>(lengths.length);
-    lengths.reduce((offset, length, i) => ((offsets[i] = offset), offset + length), 0);
-    const docCount = lengths.length;
-    const meta = formatMeta({
-      dim,
-      dtype,
-      total_tokens: this.totalTokens,
-      doc_count: docCount,
-      chunk_ids: Array.from(this.ids.values()),
-      offsets,
-      lengths,
+    const order = this.idOrder();
+    const tokensPath = join(this.staging, TOKENS_FILE[dtype]);
+    let checksum = this.checksum;
+    if (this.ascending) {
+      await this.tokens.close();
+      await rename(join(this.staging, UNSORTED_FILE), tokensPath);
+    } else {
+      checksum = createHash('sha256');
+      const target = await open(tokensPath, 'w');
+      try {
+        await permuteRows(this.tokens, target, order, this.starts.values(), this.lengths.values(), dim * ITEM_SIZE[dtype], checksum);
+      } finally {
+        await target.close();
+        await this.tokens.close();
+      }
+      await rm(join(this.staging, UNSORTED_FILE));
+    }
+    const ids = this.ids.values();
+    const lengths = this.lengths.values();
+    const hashes = this.hashes.values();
+    const sortedIds = new BigInt64Array(order.length);
+    const sortedLengths = new Float64Array(order.length);
+    const offsets = new Float64Array(order.length);
+    const contentHashes = new Array<string>(order.length);
+    let offset = 0;
+    order.forEach((chunk, i) => {
+      sortedIds[i] = ids[chunk];
+      sortedLengths[i] = lengths[chunk];
+      offsets[i] = offset;
+      offset += lengths[chunk];
+      contentHashes[i] = hashes[chunk].toString(16).padStart(16, '0');
     });
+    const docCount = order.length;
+    await writeFile(
+      join(this.staging, META_FILE),
+      formatMeta({ dim, dtype, total_tokens: this.totalTokens, doc_count: docCount, chunk_ids: sortedIds, offsets, lengths: sortedLengths }),
+    );
     const full: IndexManifest = {
       formatVersion: 1,
       ...manifest,
@@ -108,11 +139,10 @@ export class IndexWriter {
       docCount,
       totalTokens: this.totalTokens,
       tokensFile: TOKENS_FILE[dtype],
-      tokensSha256: this.checksum.digest('hex'),
+      tokensSha256: checksum.digest('hex'),
       builtAt: new Date().toISOString(),
-      contentHashes: this.contentHashes,
+      contentHashes,
     };
-    await writeFile(join(this.staging, META_FILE), meta);
     await writeFile(join(this.staging, MANIFEST_FILE), formatManifest(full));
     await publishStagingDir(this.staging, outDir);
     return {
@@ -122,6 +152,19 @@ export class IndexWriter {
       bytes: this.totalTokens * dim * ITEM_SIZE[dtype],
       files: [TOKENS_FILE[dtype], META_FILE, MANIFEST_FILE],
     };
+  }
+
+  /** Chunk positions in ascending id order; a repeated id is an error. */
+  private idOrder(): Uint32Array {
+    const ids = this.ids.values();
+    const order = Uint32Array.from({ length: ids.length }, (_, i) => i);
+    if (!this.ascending) order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    for (let i = 1; i < order.length; i++) {
+      if (ids[order[i]] === ids[order[i - 1]]) {
+        throw new StorageError(`chunk id ${ids[order[i]]} occurs more than once; chunk ids must be unique. Deduplicate the catalog.`);
+      }
+    }
+    return order;
   }
 
   /** Drops the staging folder; the previous index is untouched. */

@@ -1,12 +1,21 @@
 import type { IndexManifest, IndexMeta } from './types';
 
+type Joinable = { join(separator: string): string };
+
+/** `IndexMeta` with the per-chunk arrays as any list (plain or typed arrays). */
+export type MetaColumns = Omit<IndexMeta, 'chunk_ids' | 'offsets' | 'lengths'> & {
+  chunk_ids: Joinable;
+  offsets: Joinable;
+  lengths: Joinable;
+};
+
 /**
  * Serialises `index.meta.json` by hand: chunk ids are 64-bit and must survive exactly, which
  * `JSON.stringify` cannot do for bigint. Key order and layout are stable so equal indexes are
  * byte-identical.
  */
-export function formatMeta(meta: IndexMeta): string {
-  const list = (values: readonly (number | bigint)[]) => `[${values.join(',')}]`;
+export function formatMeta(meta: MetaColumns): string {
+  const list = (values: Joinable) => `[${values.join(',')}]`;
   return (
     `{"dim":${meta.dim},"dtype":"${meta.dtype}","total_tokens":${meta.total_tokens},` +
     `"doc_count":${meta.doc_count},"chunk_ids":${list(meta.chunk_ids)},` +

@@ -15,7 +15,7 @@ async function makeIndex(count = 5) {
   const rows = lengths.reduce((a, b) => a + b, 0);
   const vectors = new Float32Array(rows * DIM);
   for (let r = 0; r < rows; r++) vectors[r * DIM + (r % DIM)] = 1;
-  const hashes = Array.from(ids, (id) => `h${id}`);
+  const hashes = Array.from(ids, (id) => id * 1000n);
   const writer = await IndexWriter.create({ outDir: dir, dim: DIM, dtype: 'float16' });
   await writer.append(ids, lengths, vectors, hashes);
   await writer.commit({
@@ -23,7 +23,7 @@ async function makeIndex(count = 5) {
     encoder: { model: 'm', fingerprint: 'f' },
     catalog: { path: 'c', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
   });
-  return { dir, ids: Array.from(ids), hashes };
+  return { dir, ids: Array.from(ids), hashes: hashes.map((h) => h.toString(16).padStart(16, '0')) };
 }
 
 function catalog(ids: bigint[], hashes: string[]): ExpectedChunks {
@@ -97,7 +97,7 @@ describe('verifyIndex', () => {
     const { dir, ids, hashes } = await makeIndex();
     const dropped = await verifyIndex(dir, { expected: catalog(ids.slice(1), hashes.slice(1)) });
     expect(dropped.problems).toEqual(['1 indexed chunk(s) are not in the catalog, e.g. 10.']);
-    const added = await verifyIndex(dir, { expected: catalog([...ids, 99n], [...hashes, 'h99']) });
+    const added = await verifyIndex(dir, { expected: catalog([...ids, 99n].reverse(), [...hashes, 'h99'].reverse()) });
     expect(added.problems).toEqual(['1 catalog chunk(s) are missing from the index, e.g. 99.']);
     const edited = await verifyIndex(dir, { expected: catalog(ids, hashes.map((h, i) => (i === 2 ? 'other' : h))) });
     expect(edited.problems).toEqual(['1 chunk(s) have other content in the catalog than when indexed, e.g. 30.']);

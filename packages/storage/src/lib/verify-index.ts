@@ -6,7 +6,7 @@ import { float16ToFloat32 } from './float16';
 import { parseMeta } from './meta-json';
 import { type Dtype, type IndexManifest, type IndexMeta, ITEM_SIZE, MANIFEST_FILE, META_FILE, TOKENS_FILE } from './types';
 
-/** The chunks an index should hold, in ascending id order (e.g. streamed from its catalog). */
+/** The chunks an index should hold, in any order (e.g. streamed from its catalog); hashes as in the manifest. */
 export type ExpectedChunks = AsyncIterable<{ readonly ids: BigInt64Array; readonly contentHashes: readonly string[] }>;
 
 export interface VerifyOptions {
@@ -179,17 +179,17 @@ function chunkOfRow(meta: IndexMeta, row: number): string {
   return String(meta.chunk_ids[lo] ?? '?');
 }
 
-/** Merge-compares the index's (id, content hash) list with the expected chunks, both ascending. */
+/** Compares the index's (id, content hash) pairs with the expected chunks, in whatever order those stream. */
 async function compareChunks(meta: IndexMeta, manifest: IndexManifest, expected: ExpectedChunks, problems: string[]) {
   const ids = meta.chunk_ids;
+  const position = new Map(ids.map((id, i) => [id, i]));
   const matched = new Uint8Array(ids.length);
   const missing: bigint[] = [];
   const changed: bigint[] = [];
-  let i = 0;
   for await (const batch of expected) {
     batch.ids.forEach((id, j) => {
-      while (i < ids.length && ids[i] < id) i++;
-      if (ids[i] !== id) return void missing.push(id);
+      const i = position.get(id);
+      if (i === undefined) return void missing.push(id);
       matched[i] = 1;
       if (manifest.contentHashes[i] !== batch.contentHashes[j]) changed.push(id);
     });
