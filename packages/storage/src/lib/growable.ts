@@ -1,4 +1,4 @@
-type Column = BigInt64Array | BigUint64Array | Float64Array;
+type Column = BigInt64Array | BigUint64Array | Int32Array;
 
 /** An append-only numeric column that doubles its backing store: O(1) amortised, no boxing. */
 export class GrowableColumn<T extends Column> {

@@ -1,9 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
-import { formatManifest, formatMeta } from './meta-json';
+import { manifestPieces, metaPieces, writePieces } from './meta-json';
 import { permuteRows } from './permute-rows';
 import { createStagingDir, publishStagingDir } from './publish';
 import {
@@ -20,6 +20,15 @@ export interface IndexWriterOptions {
   readonly outDir: string;
   readonly dim: number;
   readonly dtype: Dtype;
+}
+
+async function writeTextFile(path: string, pieces: Iterable<string>): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await writePieces(handle, pieces);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Manifest fields only the caller knows; counts, checksum, hashes and file names are the writer's. */
@@ -44,8 +53,7 @@ const UNSORTED_FILE = 'tokens.arrival';
 export class IndexWriter {
   private readonly ids = new GrowableColumn((n) => new BigInt64Array(n));
   private readonly hashes = new GrowableColumn((n) => new BigUint64Array(n));
-  private readonly lengths = new GrowableColumn((n) => new Float64Array(n));
-  private readonly starts = new GrowableColumn((n) => new Float64Array(n));
+  private readonly lengths = new GrowableColumn((n) => new Int32Array(n));
   private readonly checksum: Hash = createHash('sha256');
   private ascending = true;
   private lastId: bigint | undefined;
@@ -74,15 +82,12 @@ export class IndexWriter {
         `append: ${ids.length} ids, ${lengths.length} lengths, ${contentHashes.length} hashes and ${vectors.length} values do not describe ${rows} rows of dim ${this.options.dim}.`,
       );
     }
-    let start = this.totalTokens;
     ids.forEach((id, i) => {
       if (this.lastId !== undefined && id <= this.lastId) this.ascending = false;
       this.lastId = id;
       this.ids.push(id);
       this.hashes.push(contentHashes[i]);
       this.lengths.push(lengths[i]);
-      this.starts.push(start);
-      start += lengths[i];
     });
     const encoded = this.options.dtype === 'float16' ? float32ToFloat16(vectors) : vectors;
     const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
@@ -104,7 +109,7 @@ export class IndexWriter {
       checksum = createHash('sha256');
       const target = await open(tokensPath, 'w');
       try {
-        await permuteRows(this.tokens, target, order, this.starts.values(), this.lengths.values(), dim * ITEM_SIZE[dtype], checksum);
+        await permuteRows(this.tokens, target, order, this.lengths.values(), dim * ITEM_SIZE[dtype], checksum);
       } finally {
         await target.close();
         await this.tokens.close();
@@ -114,36 +119,36 @@ export class IndexWriter {
     const ids = this.ids.values();
     const lengths = this.lengths.values();
     const hashes = this.hashes.values();
-    const sortedIds = new BigInt64Array(order.length);
-    const sortedLengths = new Float64Array(order.length);
-    const offsets = new Float64Array(order.length);
-    const contentHashes = new Array<string>(order.length);
+    const docCount = order.length;
+    const sortedIds = new BigInt64Array(docCount);
+    const sortedLengths = new Int32Array(docCount);
+    const sortedHashes = new BigUint64Array(docCount);
+    const offsets = new Float64Array(docCount);
     let offset = 0;
     order.forEach((chunk, i) => {
       sortedIds[i] = ids[chunk];
       sortedLengths[i] = lengths[chunk];
+      sortedHashes[i] = hashes[chunk];
       offsets[i] = offset;
       offset += lengths[chunk];
-      contentHashes[i] = hashes[chunk].toString(16).padStart(16, '0');
     });
-    const docCount = order.length;
-    await writeFile(
-      join(this.staging, META_FILE),
-      formatMeta({ dim, dtype, total_tokens: this.totalTokens, doc_count: docCount, chunk_ids: sortedIds, offsets, lengths: sortedLengths }),
+    const meta = { dim, dtype, total_tokens: this.totalTokens, doc_count: docCount, chunk_ids: sortedIds, offsets, lengths: sortedLengths };
+    await writeTextFile(join(this.staging, META_FILE), metaPieces(meta));
+    await writeTextFile(
+      join(this.staging, MANIFEST_FILE),
+      manifestPieces({
+        formatVersion: 1,
+        ...manifest,
+        dim,
+        dtype,
+        docCount,
+        totalTokens: this.totalTokens,
+        tokensFile: TOKENS_FILE[dtype],
+        tokensSha256: checksum.digest('hex'),
+        builtAt: new Date().toISOString(),
+        contentHashes: sortedHashes,
+      }),
     );
-    const full: IndexManifest = {
-      formatVersion: 1,
-      ...manifest,
-      dim,
-      dtype,
-      docCount,
-      totalTokens: this.totalTokens,
-      tokensFile: TOKENS_FILE[dtype],
-      tokensSha256: checksum.digest('hex'),
-      builtAt: new Date().toISOString(),
-      contentHashes,
-    };
-    await writeFile(join(this.staging, MANIFEST_FILE), formatManifest(full));
     await publishStagingDir(this.staging, outDir);
     return {
       outDir,

@@ -1,26 +1,65 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { IndexManifest, IndexMeta } from './types';
 
-type Joinable = { join(separator: string): string };
+/** A list that can be sliced: plain arrays and typed arrays alike. */
+interface List {
+  readonly length: number;
+  slice(start: number, end: number): { join(separator: string): string };
+}
 
 /** `IndexMeta` with the per-chunk arrays as any list (plain or typed arrays). */
 export type MetaColumns = Omit<IndexMeta, 'chunk_ids' | 'offsets' | 'lengths'> & {
-  chunk_ids: Joinable;
-  offsets: Joinable;
-  lengths: Joinable;
+  chunk_ids: List;
+  offsets: List;
+  lengths: List;
 };
 
+/** The manifest with content hashes as 64-bit integers, rendered as 16 hex digits. */
+export type ManifestColumns = Omit<IndexManifest, 'contentHashes'> & { contentHashes: BigUint64Array | readonly bigint[] };
+
+const SLICE = 16_384;
+
+/** JSON array text of `length` items, rendered a slice at a time so no huge string is ever built. */
+function* jsonList(length: number, renderSlice: (start: number, end: number) => string): Generator<string> {
+  yield '[';
+  for (let start = 0; start < length; start += SLICE) yield `${start > 0 ? ',' : ''}${renderSlice(start, Math.min(length, start + SLICE))}`;
+  yield ']';
+}
+
+const numbers = (values: List) => jsonList(values.length, (start, end) => values.slice(start, end).join(','));
+
 /**
- * Serialises `index.meta.json` by hand: chunk ids are 64-bit and must survive exactly, which
+ * `index.meta.json`, written by hand: chunk ids are 64-bit and must survive exactly, which
  * `JSON.stringify` cannot do for bigint. Key order and layout are stable so equal indexes are
  * byte-identical.
  */
-export function formatMeta(meta: MetaColumns): string {
-  const list = (values: Joinable) => `[${values.join(',')}]`;
-  return (
-    `{"dim":${meta.dim},"dtype":"${meta.dtype}","total_tokens":${meta.total_tokens},` +
-    `"doc_count":${meta.doc_count},"chunk_ids":${list(meta.chunk_ids)},` +
-    `"offsets":${list(meta.offsets)},"lengths":${list(meta.lengths)}}\n`
-  );
+export function* metaPieces(meta: MetaColumns): Generator<string> {
+  yield `{"dim":${meta.dim},"dtype":"${meta.dtype}","total_tokens":${meta.total_tokens},"doc_count":${meta.doc_count},"chunk_ids":`;
+  yield* numbers(meta.chunk_ids);
+  yield ',"offsets":';
+  yield* numbers(meta.offsets);
+  yield ',"lengths":';
+  yield* numbers(meta.lengths);
+  yield '}\n';
+}
+
+/** The manifest, readable by people: fields indented, the per-chunk hash list on one line. */
+export function* manifestPieces(manifest: ManifestColumns): Generator<string> {
+  const { contentHashes, ...rest } = manifest;
+  yield `${JSON.stringify(rest, null, 2).replace(/\n}$/, '')},\n  "contentHashes": `;
+  yield* jsonList(contentHashes.length, (start, end) => {
+    const hex: string[] = [];
+    for (let i = start; i < end; i++) hex.push(`"${contentHashes[i].toString(16).padStart(16, '0')}"`);
+    return hex.join(',');
+  });
+  yield '\n}\n';
+}
+
+export const formatMeta = (meta: MetaColumns): string => [...metaPieces(meta)].join('');
+
+/** Writes generated text to an open file piece by piece. */
+export async function writePieces(handle: FileHandle, pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) await handle.write(piece);
 }
 
 const CHUNK_IDS = /"chunk_ids"\s*:\s*\[([^\]]*)\]/;
@@ -30,11 +69,4 @@ export function parseMeta(text: string): IndexMeta {
   const parsed = JSON.parse(text) as Omit<IndexMeta, 'chunk_ids'>;
   const ids = CHUNK_IDS.exec(text)?.[1].trim() ?? '';
   return { ...parsed, chunk_ids: ids === '' ? [] : ids.split(',').map((id) => BigInt(id.trim())) };
-}
-
-/** The manifest, readable by people: fields indented, the per-chunk hash list on one line. */
-export function formatManifest(manifest: IndexManifest): string {
-  const { contentHashes, ...rest } = manifest;
-  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
-  return `${head},\n  "contentHashes": ${JSON.stringify(contentHashes)}\n}\n`;
 }

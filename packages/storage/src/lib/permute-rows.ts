@@ -11,11 +11,13 @@ export async function permuteRows(
   source: FileHandle,
   target: FileHandle,
   order: Uint32Array,
-  starts: Float64Array,
-  lengths: Float64Array,
+  lengths: Int32Array,
   rowBytes: number,
   checksum: Hash,
 ): Promise<void> {
+  // Where each chunk's rows start in arrival order.
+  const starts = new Float64Array(lengths.length);
+  for (let i = 1; i < lengths.length; i++) starts[i] = starts[i - 1] + lengths[i - 1];
   let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   let used = 0;
   const flush = async () => {
