@@ -39,6 +39,7 @@ export class BatchedEncoder implements TokenEncoder {
   }
 
   async encode(texts: readonly string[]): Promise<EncodedBatch> {
+    if (texts.length === 0) return { lengths: new Int32Array(0), vectors: new Float32Array(0) };
     const tokens = await this.parts.tokenizer.encodeBatch(texts);
     const empty = tokens.findIndex((ids) => ids.length === 0);
     if (empty >= 0) {
@@ -47,37 +48,51 @@ export class BatchedEncoder implements TokenEncoder {
         empty,
       );
     }
-    const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length);
-    const rowsByText: Float32Array[] = new Array(texts.length);
+    const lengths = Int32Array.from(tokens, (ids) => ids.length);
+    const firstRow = new Int32Array(texts.length);
+    for (let i = 1; i < texts.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
+    const totalRows = firstRow[texts.length - 1] + lengths[texts.length - 1];
+    const order = tokens.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
+    let vectors: Float32Array | undefined;
     for (let start = 0; start < order.length; start += this.parts.batchSize) {
       const members = order.slice(start, start + this.parts.batchSize);
-      const vectors = await this.encodeMicroBatch(members.map((i) => tokens[i]), members);
-      let offset = 0;
-      for (const i of members) {
-        const size = tokens[i].length * (this.width as number);
-        rowsByText[i] = vectors.subarray(offset, offset + size);
-        offset += size;
-      }
+      const states = await this.encodeMicroBatch(members.map((i) => tokens[i]));
+      const width = this.width as number;
+      // Rows go straight to their final place: one allocation per window, not per batch.
+      vectors ??= new Float32Array(totalRows * width);
+      members.forEach((text, k) => {
+        const rows = vectors!.subarray(firstRow[text] * width, (firstRow[text] + lengths[text]) * width);
+        rows.set(states(k));
+        const bad = firstNonFiniteRow(rows, width);
+        if (bad >= 0) {
+          throw new TextEncodingError(`produced NaN or Infinity at token ${bad} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
+        }
+        if (this.parts.normalize) normalizeRows(rows, width);
+      });
     }
-    return { lengths: Int32Array.from(tokens, (ids) => ids.length), vectors: concat(rowsByText) };
+    return { lengths, vectors: vectors as Float32Array };
   }
 
-  private async encodeMicroBatch(batch: readonly TokenIds[], members: readonly number[]): Promise<Float32Array> {
-    const { states, width: modelWidth } = await this.parts.session.run(batch);
-    let vectors = states;
-    let width = modelWidth;
-    if (this.parts.projection) {
-      this.projection ??= await ProjectionHead.create(this.parts.projection.matrix, modelWidth, this.parts.projection.source, this.parts.threads);
-      vectors = await this.projection.apply(states);
-      width = this.projection.outDim;
+  /** Runs one micro-batch; returns each member's real-token rows, projected when configured. */
+  private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<(k: number) => Float32Array> {
+    const states = await this.parts.session.run(batch);
+    if (!this.parts.projection) {
+      this.checkWidth(states.width);
+      return (k) => states.rowsOf(k);
     }
+    this.projection ??= await ProjectionHead.create(this.parts.projection.matrix, states.width, this.parts.projection.source, this.parts.threads);
+    const contiguous = new Float32Array(batch.reduce((sum, ids) => sum + ids.length, 0) * states.width);
+    const starts: number[] = [];
+    let row = 0;
+    batch.forEach((ids, k) => {
+      starts.push(row);
+      contiguous.set(states.rowsOf(k), row * states.width);
+      row += ids.length;
+    });
+    const projected = await this.projection.apply(contiguous);
+    const width = this.projection.outDim;
     this.checkWidth(width);
-    const bad = firstNonFiniteRow(vectors, width);
-    if (bad >= 0) {
-      throw new TextEncodingError(`produced NaN or Infinity at token ${tokenOf(batch, bad)} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, members[textOf(batch, bad)]);
-    }
-    if (this.parts.normalize) normalizeRows(vectors, width);
-    return vectors;
+    return (k) => projected.subarray(starts[k] * width, (starts[k] + batch[k].length) * width);
   }
 
   private checkWidth(width: number): void {
@@ -93,25 +108,4 @@ export class BatchedEncoder implements TokenEncoder {
   async close(): Promise<void> {
     await Promise.all([this.parts.session.close(), this.projection?.close()]);
   }
-}
-
-/** Which text of `batch` owns its `row`-th real token. */
-function textOf(batch: readonly TokenIds[], row: number): number {
-  let seen = 0;
-  return batch.findIndex((ids) => (seen += ids.length) > row);
-}
-
-function tokenOf(batch: readonly TokenIds[], row: number): number {
-  const text = textOf(batch, row);
-  return row - batch.slice(0, text).reduce((sum, ids) => sum + ids.length, 0);
-}
-
-function concat(parts: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

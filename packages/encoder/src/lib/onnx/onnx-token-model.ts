@@ -9,11 +9,11 @@ export interface OnnxTokenModelOptions {
   readonly threads: number;
 }
 
-/** Model states for the real tokens of a batch: rows of text 0, then text 1, … */
+/** Model states of a batch; only the rows of real tokens are reachable. */
 export interface TokenStates {
-  readonly lengths: Int32Array;
-  readonly states: Float32Array;
   readonly width: number;
+  /** The real tokens' rows of text `i` of the batch (a view, valid until the next run). */
+  rowsOf(i: number): Float32Array;
 }
 
 interface ResolvedInputs {
@@ -99,7 +99,8 @@ export class OnnxTokenModel {
         `ONNX model ${this.source}: output "${this.output}" is ${output.type} [${output.dims.join(', ')}], expected float32 [batch=${batch.length}, tokens=${maxTokens}, width]. Point "encoder.output" at the per-token states.`,
       );
     }
-    return { lengths, states: dropPadding(output.data as Float32Array, lengths, maxTokens, width), width };
+    const padded = output.data as Float32Array;
+    return { width, rowsOf: (i) => padded.subarray(i * maxTokens * width, (i * maxTokens + lengths[i]) * width) };
   }
 
   async close(): Promise<void> {
@@ -130,16 +131,4 @@ async function resolveInputs(session: InferenceSession, options: OnnxTokenModelO
   const metadata = session.inputMetadata.find((m) => m.name === inputIds);
   const integerType = metadata?.isTensor && metadata.type === 'int32' ? 'int32' : 'int64';
   return { inputIds, attentionMask, tokenTypeIds, integerType };
-}
-
-function dropPadding(padded: Float32Array, lengths: Int32Array, maxTokens: number, width: number): Float32Array {
-  const total = lengths.reduce((sum, n) => sum + n, 0);
-  const states = new Float32Array(total * width);
-  let row = 0;
-  lengths.forEach((length, i) => {
-    const start = i * maxTokens * width;
-    states.set(padded.subarray(start, start + length * width), row * width);
-    row += length;
-  });
-  return states;
 }
