@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBuild } from '../build/run-build';
-import { runFingerprint } from '../fingerprint/run-fingerprint';
+import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
 import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';
 import type { BuildOverrides } from '../config/normalize-options';
@@ -60,7 +60,8 @@ export function createProgram(): Command {
     .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
     .option('--catalog <path>', 'DuckDB catalog (default: catalog.path of the config)')
     .option('--table <name>', 'table or view with the chunks')
-    .action(async (opts: { config: string; catalog?: string; table?: string }) => {
+    .option('--cache-key', 'for Nx runtime inputs: print "unavailable" instead of failing when the catalog cannot be read')
+    .action(async (opts: FingerprintOptions) => {
       process.exitCode = (await runFingerprint(opts, process.cwd(), consoleLogger)) ? 0 : 1;
     });
   return program;

@@ -8,6 +8,11 @@ export interface XtrConfig {
     path: string;
     /** Table or view with the chunks (default `chunks`). */
     table?: string;
+    /**
+     * Nx target that produces the catalog (`catalog` in the same project, or `project:target`):
+     * the index depends on it and its cache key includes that target's outputs.
+     */
+    target?: string;
   };
   encoder?: {
     /** `builtin:hash` (default) or a path to an `.onnx` token encoder. */

@@ -6,6 +6,11 @@ export interface FingerprintOptions {
   config: string;
   catalog?: string;
   table?: string;
+  /**
+   * For Nx runtime inputs: when the catalog cannot be read, print a stable "unavailable" line
+   * and succeed, so the task runs and the build reports the precise problem.
+   */
+  cacheKey?: boolean;
 }
 
 /**
@@ -25,6 +30,10 @@ export async function runFingerprint(options: FingerprintOptions, cwd: string, l
       catalog.close();
     }
   } catch (error) {
+    if (options.cacheKey) {
+      logger.info(`unavailable: ${(error as Error).name}`);
+      return true;
+    }
     reportFailure('fingerprint', error, logger);
     return false;
   }

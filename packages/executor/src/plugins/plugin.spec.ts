@@ -13,7 +13,10 @@ function workspace(files: Record<string, string>): CreateNodesContext {
   return { workspaceRoot: root, nxJsonConfiguration: {} };
 }
 
-const run = (files: string[], context: CreateNodesContext, options = {}) => createNodesV2[1](files, options, context);
+/** The runtime input names the xtr bin by its path from the workspace: the same shape everywhere, other folders. */
+const portable = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/node \\"[^"\\]*bin\/xtr\.js\\"/g, 'node <xtr-bin>'));
+
+const run = async (files: string[], context: CreateNodesContext, options = {}) => portable(await createNodesV2[1](files, options, context));
 
 describe('xtr plugin createNodes', () => {
   it('infers a cacheable xtr-index target per xtr.config.json', async () => {
@@ -39,11 +42,14 @@ describe('xtr plugin createNodes', () => {
               "executor": "@xtr-nx/executor:build",
               "inputs": [
                 "{projectRoot}/xtr.config.json",
-                "{workspaceRoot}/data/chunks.duckdb",
                 "{projectRoot}/models/xtr.onnx",
                 "{projectRoot}/models/tokenizer.json",
                 {
+                  "runtime": "node <xtr-bin> fingerprint --cache-key --config "apps/search/xtr.config.json"",
+                },
+                {
                   "externalDependencies": [
+                    "@xtr-nx/executor",
                     "onnxruntime-node",
                     "tokenizers",
                     "@duckdb/node-api",
@@ -52,6 +58,15 @@ describe('xtr plugin createNodes', () => {
               ],
               "metadata": {
                 "description": "Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog",
+                "help": {
+                  "command": "npx xtr build --help",
+                  "example": {
+                    "options": {
+                      "batchSize": 16,
+                      "dtype": "float32",
+                    },
+                  },
+                },
                 "technologies": [
                   "xtr",
                 ],
@@ -71,11 +86,14 @@ describe('xtr plugin createNodes', () => {
               "executor": "@xtr-nx/executor:verify",
               "inputs": [
                 "{projectRoot}/xtr.config.json",
-                "{workspaceRoot}/data/chunks.duckdb",
                 "{projectRoot}/models/xtr.onnx",
                 "{projectRoot}/models/tokenizer.json",
                 {
+                  "runtime": "node <xtr-bin> fingerprint --cache-key --config "apps/search/xtr.config.json"",
+                },
+                {
                   "externalDependencies": [
+                    "@xtr-nx/executor",
                     "onnxruntime-node",
                     "tokenizers",
                     "@duckdb/node-api",
@@ -87,6 +105,14 @@ describe('xtr plugin createNodes', () => {
               ],
               "metadata": {
                 "description": "Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog",
+                "help": {
+                  "command": "npx xtr verify --help",
+                  "example": {
+                    "options": {
+                      "checkCatalog": false,
+                    },
+                  },
+                },
                 "technologies": [
                   "xtr",
                 ],
@@ -117,6 +143,18 @@ describe('xtr plugin createNodes', () => {
     expect(root?.targets?.check.dependsOn).toEqual(['index']);
     expect(root?.targets?.index.outputs).toEqual(['{projectRoot}/dist/xtr']);
     expect(results[1][1]).toEqual({});
+  });
+
+  it('depends on the target that produces the catalog and hashes its outputs instead of fingerprinting', async () => {
+    const context = workspace({
+      'libs/kb/project.json': '{}',
+      'libs/kb/xtr.config.json': JSON.stringify({ catalog: { path: 'out/c.duckdb', target: 'export-catalog' } }),
+    });
+    const [[, result]] = await run(['libs/kb/xtr.config.json'], context);
+    const index = result.projects?.['libs/kb']?.targets?.['xtr-index'];
+    expect(index?.dependsOn).toEqual(['export-catalog']);
+    expect(index?.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
+    expect(index?.inputs).not.toContainEqual(expect.objectContaining({ runtime: expect.anything() }));
   });
 
   it('exports the v2 implementation under both names', () => {

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, posix, relative } from 'node:path';
 import {
   type CreateNodesContext,
   type CreateNodesResult,
@@ -7,8 +7,10 @@ import {
   createNodesFromFiles,
   type TargetConfiguration,
 } from '@nx/devkit';
+import { hashObject, PluginCache, workspaceDataDirectory } from '@nx/devkit/internal';
 import { DEFAULT_OUTPUT_DIR } from '../config/normalize-options';
 import { CONFIG_FILE_NAME, type XtrConfig } from '../config/xtr-config';
+import { TOOL } from '../tool';
 
 export interface XtrPluginOptions {
   /** Name of the inferred build target (default `xtr-index`). */
@@ -17,66 +19,115 @@ export interface XtrPluginOptions {
   verifyTargetName?: string;
 }
 
+type NormalizedOptions = Required<XtrPluginOptions>;
+type ProjectTargets = Record<string, TargetConfiguration>;
+
 /** Native engines whose versions change the vectors or how catalogs are read. */
 const ENGINE_PACKAGES = ['onnxruntime-node', 'tokenizers', '@duckdb/node-api'];
+const PACKAGE_ROOT = join(__dirname, '../..');
 
-function normalizePluginOptions(options: XtrPluginOptions | undefined): Required<XtrPluginOptions> {
+function normalizePluginOptions(options: XtrPluginOptions | undefined): NormalizedOptions {
   return { buildTargetName: options?.buildTargetName ?? 'xtr-index', verifyTargetName: options?.verifyTargetName ?? 'xtr-verify' };
 }
 
 /**
- * Infers an XTR index target for every project with an `xtr.config.json`. Reads JSON only: it
- * never opens the catalog or the model, so graph computation stays fast.
+ * Infers `xtr-index` and `xtr-verify` for every project with an `xtr.config.json`. Reads JSON
+ * only (never the catalog or the model), and caches results keyed on each config's content.
  */
 export const createNodesV2: CreateNodesV2<XtrPluginOptions> = [
   `**/${CONFIG_FILE_NAME}`,
-  (configFiles, options, context) =>
-    createNodesFromFiles((file, opts, ctx) => createNodesForConfig(file, normalizePluginOptions(opts), ctx), configFiles, options ?? {}, context),
+  async (configFiles, options, context) => {
+    const normalized = normalizePluginOptions(options);
+    const cache = new PluginCache<ProjectTargets>(join(workspaceDataDirectory, `xtr-${hashObject(normalized)}.hash`));
+    try {
+      return await createNodesFromFiles((file) => createNodesForConfig(file, normalized, context, cache), configFiles, normalized, context);
+    } finally {
+      cache.writeToDisk();
+    }
+  },
 ];
 
 /** Nx 23 loads plugins through `createNodes`; both names carry the same v2 implementation. */
 export const createNodes = createNodesV2;
 
-function createNodesForConfig(
-  configFile: string,
-  options: Required<XtrPluginOptions>,
-  context: CreateNodesContext,
-): CreateNodesResult {
+function createNodesForConfig(configFile: string, options: NormalizedOptions, context: CreateNodesContext, cache: PluginCache<ProjectTargets>): CreateNodesResult {
   const projectRoot = dirname(configFile);
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
   if (!isProject) return {};
-  const config = readConfigLeniently(join(context.workspaceRoot, configFile));
+  const text = readFileSync(join(context.workspaceRoot, configFile), 'utf8');
+  const key = hashObject({ text, configFile, tool: TOOL.version });
+  let targets = cache.get(key);
+  if (!targets) {
+    targets = inferTargets(configFile, parseLeniently(text), options, context.workspaceRoot);
+    cache.set(key, targets);
+  }
+  return { projects: { [projectRoot]: { targets } } };
+}
 
+function inferTargets(configFile: string, config: Partial<XtrConfig> | undefined, options: NormalizedOptions, workspaceRoot: string): ProjectTargets {
+  const projectRoot = dirname(configFile);
+  const catalogTarget = config?.catalog?.target;
   const inputs: TargetConfiguration['inputs'] = [
     `{projectRoot}/${CONFIG_FILE_NAME}`,
-    ...fileInputs(projectRoot, config),
-    { externalDependencies: ENGINE_PACKAGES },
+    ...encoderFileInputs(projectRoot, config),
+    // Catalogs are usually git-ignored build products, which Nx leaves out of file hashes:
+    // hash the producing target's outputs, or a digest of the catalog's rows.
+    catalogTarget ? { dependentTasksOutputFiles: '**/*' } : { runtime: fingerprintCommand(configFile, workspaceRoot) },
+    { externalDependencies: externalPackages(workspaceRoot) },
   ];
-  const build: TargetConfiguration = {
-    executor: '@xtr-nx/executor:build',
-    options: { config: configFile },
-    cache: true,
-    inputs,
-    outputs: [workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR)].filter((o) => o !== undefined),
-    metadata: {
-      technologies: ['xtr'],
-      description: 'Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog',
+  const output = workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR);
+  return {
+    [options.buildTargetName]: {
+      executor: '@xtr-nx/executor:build',
+      options: { config: configFile },
+      ...(catalogTarget ? { dependsOn: [catalogTarget] } : {}),
+      cache: true,
+      inputs,
+      outputs: output ? [output] : [],
+      metadata: {
+        technologies: ['xtr'],
+        description: 'Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog',
+        help: { command: 'npx xtr build --help', example: { options: { dtype: 'float32', batchSize: 16 } } },
+      },
+    },
+    [options.verifyTargetName]: {
+      executor: '@xtr-nx/executor:verify',
+      options: { config: configFile },
+      dependsOn: [options.buildTargetName],
+      cache: true,
+      // The index it checks and the catalog it compares with: the build's inputs and outputs.
+      inputs: [...inputs, { dependentTasksOutputFiles: '**/*' }],
+      outputs: [],
+      metadata: {
+        technologies: ['xtr'],
+        description: 'Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog',
+        help: { command: 'npx xtr verify --help', example: { options: { checkCatalog: false } } },
+      },
     },
   };
-  const verify: TargetConfiguration = {
-    executor: '@xtr-nx/executor:verify',
-    options: { config: configFile },
-    dependsOn: [options.buildTargetName],
-    cache: true,
-    // The index it checks and the catalog it compares with: the build's inputs and outputs.
-    inputs: [...inputs, { dependentTasksOutputFiles: '**/*' }],
-    outputs: [],
-    metadata: {
-      technologies: ['xtr'],
-      description: 'Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog',
-    },
-  };
-  return { projects: { [projectRoot]: { targets: { [options.buildTargetName]: build, [options.verifyTargetName]: verify } } } };
+}
+
+/** `node <xtr bin> fingerprint …`, relative to the workspace root where Nx runs runtime inputs. */
+function fingerprintCommand(configFile: string, workspaceRoot: string): string {
+  const bin = relative(workspaceRoot, join(PACKAGE_ROOT, 'bin/xtr.js')).split('\\').join('/');
+  return `node ${JSON.stringify(bin)} fingerprint --cache-key --config ${JSON.stringify(configFile)}`;
+}
+
+/**
+ * The engines, plus this plugin when it is installed from the registry. When the workspace is
+ * this plugin's own source, it is a project, not an npm node, and its builds are inputs instead.
+ */
+function externalPackages(workspaceRoot: string): string[] {
+  const installed = realpathSync(PACKAGE_ROOT).split(/[\\/]/).includes('node_modules');
+  const inWorkspace = !relative(workspaceRoot, realpathSync(PACKAGE_ROOT)).startsWith('..');
+  return installed || !inWorkspace ? [TOOL.name, ...ENGINE_PACKAGES] : ENGINE_PACKAGES;
+}
+
+/** The model, tokenizer and projection files the config names, as Nx file inputs. */
+function encoderFileInputs(projectRoot: string, config: Partial<XtrConfig> | undefined): string[] {
+  const model = config?.encoder?.model;
+  const paths = [model?.startsWith('builtin:') ? undefined : model, config?.encoder?.tokenizer, config?.encoder?.projection];
+  return paths.map((path) => workspaceToken(projectRoot, path)).filter((input) => input !== undefined);
 }
 
 /**
@@ -91,22 +142,10 @@ function workspaceToken(projectRoot: string, path: string | undefined): string |
   return inWorkspace.startsWith('..') ? undefined : `{workspaceRoot}/${inWorkspace}`;
 }
 
-/** The catalog, model, tokenizer and projection files the config names, as Nx inputs. */
-function fileInputs(projectRoot: string, config: Partial<XtrConfig> | undefined): string[] {
-  const model = config?.encoder?.model;
-  const paths = [
-    config?.catalog?.path,
-    model?.startsWith('builtin:') ? undefined : model,
-    config?.encoder?.tokenizer,
-    config?.encoder?.projection,
-  ];
-  return paths.map((path) => workspaceToken(projectRoot, path)).filter((input) => input !== undefined);
-}
-
-/** A broken config still yields a target: running it reports the precise problem. */
-function readConfigLeniently(path: string): Partial<XtrConfig> | undefined {
+/** A broken config still yields targets: running them reports the precise problem. */
+function parseLeniently(text: string): Partial<XtrConfig> | undefined {
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Partial<XtrConfig>;
+    return JSON.parse(text) as Partial<XtrConfig>;
   } catch {
     return undefined;
   }
