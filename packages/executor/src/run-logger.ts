@@ -2,6 +2,7 @@
 export interface RunLogger {
   info(message: string): void;
   error(message: string): void;
+  readonly isVerbose?: boolean;
 }
 
 /** Errors whose message already names the problem and the fix: no stack trace needed. */

@@ -45,6 +45,10 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       );
     }
     encoder = await createEncoder(options.encoder);
+    if (logger.isVerbose) {
+      logger.info(`xtr build options: ${JSON.stringify(options, null, 2)}`);
+      logger.info(`encoder ${encoder.model}: dim ${encoder.dim ?? '(from the first batch)'}, fingerprint ${encoder.fingerprint}`);
+    }
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();

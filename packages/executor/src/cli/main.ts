@@ -32,9 +32,10 @@ export function createProgram(): Command {
     .option('--threads <n>', 'onnxruntime intra-op threads (overrides encoder.threads)', positiveInteger)
     .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
     .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
-    .action(async (opts: BuildOverrides & { config: string }) => {
-      const { config, ...overrides } = opts;
-      process.exitCode = (await runBuild(config, overrides, process.cwd(), consoleLogger)) ? 0 : 1;
+    .option('--verbose', 'print resolved options, encoder details and a progress line per window')
+    .action(async (opts: BuildOverrides & { config: string; verbose?: boolean }) => {
+      const { config, verbose, ...overrides } = opts;
+      process.exitCode = (await runBuild(config, overrides, process.cwd(), { ...consoleLogger, isVerbose: verbose })) ? 0 : 1;
     });
   program
     .command('verify')

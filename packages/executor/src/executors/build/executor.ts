@@ -11,6 +11,7 @@ export default async function buildExecutor(
 ): Promise<{ success: boolean }> {
   const { config, ...overrides } = options;
   const projectRoot = context.projectsConfigurations.projects[context.projectName ?? '']?.root ?? '.';
-  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, logger);
+  const log = { info: (m: string) => logger.info(m), error: (m: string) => logger.error(m), isVerbose: context.isVerbose };
+  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, log);
   return { success };
 }
