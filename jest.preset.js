@@ -17,6 +17,6 @@ module.exports = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   // Resolve workspace packages to their TypeScript sources, so tests never need a prior build.
-  testEnvironmentOptions: { customExportConditions: ['development', 'node', 'node-addons'] },
+  testEnvironmentOptions: { customExportConditions: ['@xtr-nx/source', 'node', 'node-addons'] },
   testTimeout: 60_000,
 };

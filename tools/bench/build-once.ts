@@ -2,7 +2,7 @@
  * Runs one build in this process and prints its summary plus peak RSS as JSON: the unit the
  * memory benchmark measures, in a fresh process per catalog size.
  *
- *   node --conditions=development --import tsx tools/bench/build-once.ts <xtr.config.json>
+ *   node --conditions=@xtr-nx/source --import tsx tools/bench/build-once.ts <xtr.config.json>
  */
 import { buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
 

@@ -4,7 +4,7 @@
  * session.run, in catalog order), plus a batch-size × threads sweep for choosing defaults.
  * All numbers of one model come from one process, one after the other.
  *
- *   tsx --conditions=development tools/bench/encoder-throughput.ts [--models small,xtr-base] [--chunks 256]
+ *   tsx --conditions=@xtr-nx/source tools/bench/encoder-throughput.ts [--models small,xtr-base] [--chunks 256]
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -61,7 +61,7 @@ async function main() {
   const results: Record<string, unknown>[] = [];
   for (const size of values.models.split(',')) {
     const dir = join(ROOT, 'dist/models', size);
-    await execa('tsx', ['--conditions=development', join(ROOT, 'tools/models/generate-test-model.ts'), '--out', dir, '--size', size, '--tokenizer', 'unigram'], { preferLocal: true, stdio: 'inherit' });
+    await execa('tsx', ['--conditions=@xtr-nx/source', join(ROOT, 'tools/models/generate-test-model.ts'), '--out', dir, '--size', size, '--tokenizer', 'unigram'], { preferLocal: true, stdio: 'inherit' });
     const base = { model: join(dir, 'model.onnx'), tokenizer: join(dir, 'tokenizer.json') };
     const count = size === 'small' ? Number(values.chunks) : Math.min(Number(values.chunks), 48);
     const texts = await corpus(count);

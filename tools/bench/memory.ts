@@ -3,7 +3,7 @@
  * 200k chunks), each in a fresh process. The streaming pipeline should keep the difference small:
  * memory may grow with the per-chunk columns (ids, lengths, hashes), not with the vectors.
  *
- *   tsx --conditions=development tools/bench/memory.ts [--sizes 20000,200000]
+ *   tsx --conditions=@xtr-nx/source tools/bench/memory.ts [--sizes 20000,200000]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ export async function measureBuild(chunks: number): Promise<MemoryResult> {
     await writeCatalog(join(dir, 'catalog.duckdb'), rows(chunks));
     writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }));
     const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const { stdout } = await execa(process.execPath, ['--conditions=development', '--import', tsx, join(__dirname, 'build-once.ts'), 'xtr.config.json'], { cwd: dir });
+    const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, join(__dirname, 'build-once.ts'), 'xtr.config.json'], { cwd: dir });
     const summary = JSON.parse(stdout);
     return { chunks, tokens: summary.tokens, peakRssMiB: summary.peakRssMiB, seconds: summary.elapsedMs / 1000 };
   } finally {

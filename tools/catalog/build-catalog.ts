@@ -3,7 +3,7 @@
  * track: untracked files that are not ignored, the same set Nx hashes) with a source extension,
  * cut into overlapping line windows.
  *
- *   tsx --conditions=development tools/catalog/build-catalog.ts --out dist/catalog/repo.duckdb
+ *   tsx --conditions=@xtr-nx/source tools/catalog/build-catalog.ts --out dist/catalog/repo.duckdb
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -44,7 +44,7 @@ first=$(sha256sum dist/xtr/repo/tokens.f16)
 out=$(build); expect_hit "$out"
 
 # Same file name, other weights: the cache must miss and the vectors must change.
-npx tsx --conditions=development tools/models/generate-test-model.ts --out "$MODELS" --size small --seed 8
+npx tsx --conditions=@xtr-nx/source tools/models/generate-test-model.ts --out "$MODELS" --size small --seed 8
 out=$(build); expect_miss "$out"
 [ "$(sha256sum dist/xtr/repo/tokens.f16)" != "$first" ] || { echo "FAIL: vectors did not change with the model"; exit 1; }
 echo "model switch e2e: passed"

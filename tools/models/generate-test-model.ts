@@ -3,7 +3,7 @@
  * trainers on this repository's encoder sources, and a random-weight transformer sized to it.
  * Same arguments, same bytes.
  *
- *   tsx --conditions=development tools/models/generate-test-model.ts --out dist/models/small --size small
+ *   tsx --conditions=@xtr-nx/source tools/models/generate-test-model.ts --out dist/models/small --size small
  *   … --size xtr-base --tokenizer unigram   (google/xtr-base-en's shape: 12 × 768, projection to 128)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -41,7 +41,7 @@ export async function checkIndexWithNumpy(dir: string): Promise<Record<string, n
 export function runCli(args: readonly string[], cwd: string) {
   const entry = join(__dirname, '../cli/xtr.ts');
   const tsx = pathToFileURL(require.resolve('tsx')).href;
-  return execa(process.execPath, ['--conditions=development', '--import', tsx, entry, ...args], { cwd, reject: false });
+  return execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, entry, ...args], { cwd, reject: false });
 }
 
 /** `count` chunks of realistic code, a few hundred tokens each. */

@@ -1,0 +1,146 @@
+/**
+ * End to end, as a new user: a brand-new Nx workspace in a temp folder installs this repository's
+ * packages from packed tarballs, runs the init and configuration generators, gets a git-ignored
+ * DuckDB catalog, and then proves the cache keys: miss, hit, restore byte-identical, miss on a
+ * changed chunk, hit on a rewritten-but-equal catalog, verify passes.
+ *
+ *   tsx --conditions=@xtr-nx/source tools/e2e/fresh-workspace.ts [--keep]
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import execa from 'execa';
+import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+
+const ROOT = resolve(__dirname, '../..');
+const PACKAGES = ['catalog', 'encoder', 'storage', 'executor'];
+const NX_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.nx as string;
+
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+
+function step(title: string) {
+  console.log(`\n=== ${title}`);
+}
+
+function check(condition: unknown, message: string, output = ''): void {
+  if (!condition) throw new Error(`e2e: ${message}${output ? `\n--- output ---\n${output}` : ''}`);
+}
+
+async function run(cwd: string, command: string, args: string[]): Promise<string> {
+  const result = await execa(command, args, { cwd, env, all: true, reject: false });
+  const output = plain(result.all ?? '');
+  check(result.exitCode === 0, `${command} ${args.join(' ')} exited ${result.exitCode}`, output);
+  return output;
+}
+
+const nx = (ws: string, ...args: string[]) => run(ws, 'npx', ['nx', ...args, '--outputStyle=static']);
+const cacheHit = (output: string, task: string) => new RegExp(`${task}\\s+\\[(local|remote) cache\\]|existing outputs match the cache`).test(output);
+
+function rows(edit?: (row: ChunkRow) => ChunkRow): ChunkRow[] {
+  const texts = [
+    'export function getUserById(id: number) {\n  return users.get(id);\n}\n',
+    'class UserRepository {\n  findByEmail(email: string) { return this.db.query(email); }\n}\n',
+    'def parse_http_response(raw):\n    return json.loads(raw)\n',
+    'SELECT id, content FROM chunks ORDER BY id;\n',
+  ];
+  return texts.map((content, i) => {
+    const row: ChunkRow = { id: BigInt(100 + i), uri: `src/f${i}.ts`, startLine: 1, endLine: 3, startByte: 0, endByte: content.length, preview: '', content, lang: 'typescript' };
+    return edit ? edit(row) : row;
+  });
+}
+
+const digest = (dir: string) =>
+  readdirSync(dir)
+    .sort()
+    .map((f) => `${f}:${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`)
+    .join('\n');
+
+async function main() {
+  const keep = process.argv.includes('--keep');
+  const base = mkdtempSync(join(tmpdir(), 'xtr-e2e-'));
+  const ws = join(base, 'workspace');
+  const tarballs = join(base, 'tarballs');
+  try {
+    step('build and pack @xtr-nx packages');
+    await run(ROOT, 'npx', ['nx', 'run-many', '-t', 'build', '--projects=@xtr-nx/*', '--outputStyle=static']);
+    mkdirSync(tarballs);
+    const packed: Record<string, string> = {};
+    for (const name of PACKAGES) {
+      const out = await run(join(ROOT, 'packages', name), 'npm', ['pack', '--silent', '--pack-destination', tarballs]);
+      packed[`@xtr-nx/${name}`] = `file:${join(tarballs, out.trim().split('\n').pop() as string)}`;
+    }
+
+    step('create a new Nx workspace and install from the tarballs');
+    mkdirSync(ws);
+    writeFileSync(
+      join(ws, 'package.json'),
+      JSON.stringify({ name: 'e2e-workspace', private: true, devDependencies: { nx: NX_VERSION, ...packed }, overrides: packed }, null, 2),
+    );
+    writeFileSync(join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
+    writeFileSync(join(ws, '.npmrc'), 'onnxruntime-node-install=skip\n');
+    writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\ndist\ndata/*.duckdb\n');
+    mkdirSync(join(ws, 'apps/search'), { recursive: true });
+    writeFileSync(join(ws, 'apps/search/project.json'), JSON.stringify({ name: 'search' }, null, 2));
+    await run(ws, 'git', ['init', '-q']);
+    await run(ws, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+
+    step('nx g @xtr-nx/executor:init (what nx add runs), twice: idempotent');
+    await nx(ws, 'g', '@xtr-nx/executor:init');
+    const nxJsonAfterInit = readFileSync(join(ws, 'nx.json'), 'utf8');
+    await nx(ws, 'g', '@xtr-nx/executor:init');
+    check(readFileSync(join(ws, 'nx.json'), 'utf8') === nxJsonAfterInit, 'init is not idempotent');
+    check(JSON.parse(nxJsonAfterInit).plugins?.some((p: { plugin: string }) => p.plugin === '@xtr-nx/executor'), 'plugin not registered', nxJsonAfterInit);
+
+    step('nx g @xtr-nx/executor:configuration');
+    await nx(ws, 'g', '@xtr-nx/executor:configuration', '--project=search', '--catalog=../../data/chunks.duckdb', '--output=dist/xtr');
+    const shown = JSON.parse(await run(ws, 'npx', ['nx', 'show', 'project', 'search', '--json']));
+    check(shown.targets['xtr-index'] && shown.targets['xtr-verify'], 'targets not inferred', JSON.stringify(shown));
+
+    step('a git-ignored DuckDB catalog');
+    mkdirSync(join(ws, 'data'));
+    const catalog = join(ws, 'data/chunks.duckdb');
+    await writeCatalog(catalog, rows());
+
+    step('first build: a cache miss');
+    let out = await nx(ws, 'run', 'search:xtr-index');
+    check(!cacheHit(out, 'search:xtr-index') && /xtr index built: apps\/search\/dist\/xtr/.test(out), 'first build should run', out);
+    const index = join(ws, 'apps/search/dist/xtr');
+    const built = digest(index);
+
+    step('second build: a cache hit');
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(cacheHit(out, 'search:xtr-index'), 'second build should be a cache hit', out);
+
+    step('output deleted: restored from the cache, byte-identical');
+    rmSync(index, { recursive: true });
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(cacheHit(out, 'search:xtr-index') && digest(index) === built, 'restore from cache is not byte-identical', out);
+
+    step('one chunk changed in the git-ignored catalog: a miss');
+    await writeCatalog(catalog, rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)));
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(!cacheHit(out, 'search:xtr-index'), 'a changed chunk must rebuild', out);
+
+    step('catalog rewritten with the same rows (new file, other row order): a hit');
+    const before = createHash('sha256').update(readFileSync(catalog)).digest('hex');
+    await writeCatalog(catalog, rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)).reverse());
+    check(createHash('sha256').update(readFileSync(catalog)).digest('hex') !== before, 'the rewritten catalog should differ in bytes');
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(cacheHit(out, 'search:xtr-index'), 'equal rows must stay a cache hit', out);
+
+    step('xtr-verify passes');
+    out = await nx(ws, 'run', 'search:xtr-verify');
+    check(/xtr verify: apps\/search\/dist\/xtr OK \(4 chunks/.test(out) || cacheHit(out, 'search:xtr-verify'), 'verify failed', out);
+    console.log('\nfresh workspace e2e: passed');
+  } finally {
+    if (keep) console.log(`kept ${base}`);
+    else rmSync(base, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});
