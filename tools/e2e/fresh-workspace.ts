@@ -28,11 +28,12 @@ function check(condition: unknown, message: string, output = ''): void {
   if (!condition) throw new Error(`e2e: ${message}${output ? `\n--- output ---\n${output}` : ''}`);
 }
 
-async function run(cwd: string, command: string, args: string[]): Promise<string> {
+/** Runs a command; returns stdout and stderr interleaved, or stdout alone when it is data. */
+async function run(cwd: string, command: string, args: string[], stdoutOnly = false): Promise<string> {
   const result = await execa(command, args, { cwd, env, all: true, reject: false });
   const output = plain(result.all ?? '');
   check(result.exitCode === 0, `${command} ${args.join(' ')} exited ${result.exitCode}`, output);
-  return output;
+  return stdoutOnly ? result.stdout : output;
 }
 
 const nx = (ws: string, ...args: string[]) => run(ws, 'npx', ['nx', ...args, '--outputStyle=static']);
@@ -95,7 +96,7 @@ async function main() {
 
     step('nx g @xtr-nx/executor:configuration');
     await nx(ws, 'g', '@xtr-nx/executor:configuration', '--project=search', '--catalog=../../data/chunks.duckdb', '--output=dist/xtr');
-    const shown = JSON.parse(await run(ws, 'npx', ['nx', 'show', 'project', 'search', '--json']));
+    const shown = JSON.parse(await run(ws, 'npx', ['nx', 'show', 'project', 'search', '--json'], true));
     check(shown.targets['xtr-index'] && shown.targets['xtr-verify'], 'targets not inferred', JSON.stringify(shown));
 
     step('a git-ignored DuckDB catalog');
