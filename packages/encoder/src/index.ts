@@ -1,4 +1,4 @@
-export type { EncodedBatch, EncoderOptions, InputNames, TokenEncoder, TokenIds, Tokenizer } from './lib/types';
+export type { EncodedBatch, EncoderOptions, EncoderTimings, InputNames, TokenEncoder, TokenIds, TokenizedWindow, Tokenizer } from './lib/types';
 export { EncoderError, TextEncodingError } from './lib/types';
 export { createEncoder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH } from './lib/create-encoder';
 export { BUILTIN_HASH } from './lib/builtin/builtin-hash-encoder';

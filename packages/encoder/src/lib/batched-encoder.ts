@@ -1,8 +1,8 @@
 import type { Matrix } from './npy';
 import type { OnnxTokenModel } from './onnx/onnx-token-model';
 import { ProjectionHead } from './onnx/projection-head';
-import { firstNonFiniteRow, normalizeRows } from './post-processing';
-import { EncoderError, type EncodedBatch, TextEncodingError, type TokenEncoder, type TokenIds, type Tokenizer } from './types';
+import { finishRows } from './post-processing';
+import { type EncodedBatch, type EncoderTimings, EncoderError, TextEncodingError, type TokenEncoder, type TokenIds, type TokenizedWindow, type Tokenizer } from './types';
 
 export interface BatchedEncoderParts {
   readonly model: string;
@@ -25,6 +25,7 @@ export interface BatchedEncoderParts {
 export class BatchedEncoder implements TokenEncoder {
   readonly model: string;
   readonly fingerprint: string;
+  readonly timings: EncoderTimings = { tokenizeMs: 0, runMs: 0, postMs: 0 };
   private width: number | undefined;
   private projection: ProjectionHead | undefined;
 
@@ -39,8 +40,13 @@ export class BatchedEncoder implements TokenEncoder {
   }
 
   async encode(texts: readonly string[]): Promise<EncodedBatch> {
-    if (texts.length === 0) return { lengths: new Int32Array(0), vectors: new Float32Array(0) };
+    return this.encodeTokenized(await this.tokenize(texts));
+  }
+
+  async tokenize(texts: readonly string[]): Promise<TokenizedWindow> {
+    const started = performance.now();
     const tokens = await this.parts.tokenizer.encodeBatch(texts);
+    this.timings.tokenizeMs += performance.now() - started;
     const empty = tokens.findIndex((ids) => ids.length === 0);
     if (empty >= 0) {
       throw new TextEncodingError(
@@ -48,33 +54,48 @@ export class BatchedEncoder implements TokenEncoder {
         empty,
       );
     }
+    return { tokens };
+  }
+
+  async encodeTokenized({ tokens }: TokenizedWindow): Promise<EncodedBatch> {
+    if (tokens.length === 0) return { lengths: new Int32Array(0), vectors: new Float32Array(0) };
     const lengths = Int32Array.from(tokens, (ids) => ids.length);
-    const firstRow = new Int32Array(texts.length);
-    for (let i = 1; i < texts.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
-    const totalRows = firstRow[texts.length - 1] + lengths[texts.length - 1];
+    const firstRow = new Int32Array(tokens.length);
+    for (let i = 1; i < tokens.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
+    const totalRows = firstRow[tokens.length - 1] + lengths[tokens.length - 1];
     const order = tokens.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
     let vectors: Float32Array | undefined;
     for (let start = 0; start < order.length; start += this.parts.batchSize) {
       const members = order.slice(start, start + this.parts.batchSize);
       const states = await this.encodeMicroBatch(members.map((i) => tokens[i]));
       const width = this.width as number;
+      const started = performance.now();
       // Rows go straight to their final place: one allocation per window, not per batch.
       vectors ??= new Float32Array(totalRows * width);
       members.forEach((text, k) => {
         const rows = vectors!.subarray(firstRow[text] * width, (firstRow[text] + lengths[text]) * width);
         rows.set(states(k));
-        const bad = firstNonFiniteRow(rows, width);
+        const bad = finishRows(rows, width, this.parts.normalize);
         if (bad >= 0) {
           throw new TextEncodingError(`produced NaN or Infinity at token ${bad} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
         }
-        if (this.parts.normalize) normalizeRows(rows, width);
       });
+      this.timings.postMs += performance.now() - started;
     }
     return { lengths, vectors: vectors as Float32Array };
   }
 
   /** Runs one micro-batch; returns each member's real-token rows, projected when configured. */
   private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<(k: number) => Float32Array> {
+    const started = performance.now();
+    try {
+      return await this.runModel(batch);
+    } finally {
+      this.timings.runMs += performance.now() - started;
+    }
+  }
+
+  private async runModel(batch: readonly TokenIds[]): Promise<(k: number) => Float32Array> {
     const states = await this.parts.session.run(batch);
     if (!this.parts.projection) {
       this.checkWidth(states.width);

@@ -6,6 +6,20 @@ export interface EncodedBatch {
   readonly vectors: Float32Array;
 }
 
+/** Cumulative time spent per stage, for benchmarks and `--verbose`. */
+export interface EncoderTimings {
+  tokenizeMs: number;
+  /** onnxruntime (model and projection) only. */
+  runMs: number;
+  /** Copying real rows out of padded outputs, finiteness checks, normalisation. */
+  postMs: number;
+}
+
+/** A window of texts after tokenization, ready for the model. */
+export interface TokenizedWindow {
+  readonly tokens: readonly TokenIds[];
+}
+
 /** Turns chunk texts into one L2-normalised vector per token. */
 export interface TokenEncoder {
   /** What the user configured, e.g. `builtin:hash` or a model path. */
@@ -17,7 +31,11 @@ export interface TokenEncoder {
    * fingerprints mean equal vectors for equal text.
    */
   readonly fingerprint: string;
+  readonly timings: EncoderTimings;
+  /** `tokenize` then `encodeTokenized`; split so a pipeline can tokenize ahead of the model. */
   encode(texts: readonly string[]): Promise<EncodedBatch>;
+  tokenize(texts: readonly string[]): Promise<TokenizedWindow>;
+  encodeTokenized(window: TokenizedWindow): Promise<EncodedBatch>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,11 @@
 import { relative } from 'node:path';
 import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { createEncoder, type EncodedBatch, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
+import { createEncoder, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
-import type { BuildSummary } from './build-summary';
+import type { BuildSummary, StageTimings } from './build-summary';
+import { prefetch } from './prefetch';
 import { type BuildLogger, Progress } from './progress';
 
 export class BuildError extends Error {
@@ -16,18 +17,32 @@ function portablePath(outputDir: string, path: string): string {
   return path.startsWith('builtin:') ? path : relative(outputDir, path);
 }
 
-/** Encodes one batch, turning a per-text failure into one that names the chunk. */
-async function encodeBatch(encoder: TokenEncoder, batch: ChunkBatch): Promise<EncodedBatch> {
+/** Runs `work`, turning a per-text failure into one that names the chunk. */
+async function naming<T>(batch: ChunkBatch, work: () => Promise<T>): Promise<T> {
   try {
-    return await encoder.encode(batch.contents);
+    return await work();
   } catch (error) {
     if (error instanceof TextEncodingError) throw new BuildError(`Chunk ${batch.ids[error.textIndex]} ${error.message}`);
     throw error;
   }
 }
 
+/** Catalog windows, timed, each tokenized as soon as it is read. */
+async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: TokenEncoder, stages: StageTimings) {
+  const iterator = catalog[Symbol.asyncIterator]();
+  for (;;) {
+    const reading = performance.now();
+    const next = await iterator.next();
+    stages.readMs += performance.now() - reading;
+    if (next.done) return;
+    const batch = next.value;
+    yield { batch, tokens: await naming(batch, () => encoder.tokenize(batch.contents)) };
+  }
+}
+
 /**
- * catalog → encoder → storage. Chunks stream from DuckDB in windows, are encoded, and their rows
+ * catalog → encoder → storage, overlapped: while onnxruntime encodes window n, window n+1 is read
+ * and tokenized and window n-1 is written (one of each in flight, so memory stays bounded). Rows
  * go straight to the staging file; only a complete index is published, so any failure leaves the
  * previous index as it was.
  */
@@ -36,6 +51,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
   const catalog = await openCatalog({ path: options.catalogPath, table: options.table });
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
+  let writing: Promise<void> | undefined;
   try {
     const total = await countChunks(catalog);
     if (total === 0) {
@@ -52,17 +68,21 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
+    const stages: StageTimings = { readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
     let tokens = 0;
-    for await (const batch of streamChunks(catalog, stats, { batchSize: options.window })) {
-      const encoded = await encodeBatch(encoder, batch);
+    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), encoder, stages));
+    for await (const { batch, tokens: tokenized } of windows) {
+      const encoded = await naming(batch, () => (encoder as TokenEncoder).encodeTokenized(tokenized));
+      await writing;
       // The width of a learned model is known once it has run.
       writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim as number, dtype: options.dtype });
       const hashes = batch.contents.map(contentHash);
       fingerprint.update(batch.ids, hashes);
-      await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
+      writing = writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
       tokens += encoded.lengths.reduce((sum, n) => sum + n, 0);
       progress.update(stats.rows, tokens);
     }
+    await writing;
     progress.done();
     if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
@@ -75,6 +95,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
         fingerprint: fingerprint.digest(),
       },
     });
+    const done = writer;
     writer = undefined;
     return {
       chunks: written.docCount,
@@ -87,8 +108,10 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       files: written.files,
       bytes: written.bytes,
       elapsedMs: performance.now() - started,
+      stages: { ...stages, ...encoder.timings, ...done.timings },
     };
   } finally {
+    await writing?.catch(() => undefined);
     await writer?.abort();
     await encoder?.close();
     catalog.close();

@@ -1,5 +1,15 @@
 import type { Dtype } from '@xtr-nx/storage';
 
+/** Time spent per pipeline stage (stages overlap, so they may add up to more than the wall time). */
+export interface StageTimings {
+  readMs: number;
+  tokenizeMs: number;
+  runMs: number;
+  postMs: number;
+  convertMs: number;
+  writeMs: number;
+}
+
 export interface BuildSummary {
   readonly chunks: number;
   readonly nullIdsSkipped: number;
@@ -11,6 +21,7 @@ export interface BuildSummary {
   readonly files: readonly string[];
   readonly bytes: number;
   readonly elapsedMs: number;
+  readonly stages: StageTimings;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -28,4 +39,11 @@ export function formatSummary(summary: BuildSummary, display: (path: string) => 
     `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
     `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
   ].join('\n');
+}
+
+/** Each stage's time as a share of the wall time: where a build spends it besides the model. */
+export function formatStages({ stages, elapsedMs }: BuildSummary): string {
+  return Object.entries(stages)
+    .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${((100 * ms) / elapsedMs).toFixed(1)}%`)
+    .join(', ');
 }

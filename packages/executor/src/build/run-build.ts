@@ -1,7 +1,7 @@
 import { type BuildOverrides, displayPath, normalizeBuildOptions } from '../config/normalize-options';
 import { reportFailure, type RunLogger } from '../run-logger';
 import { buildIndex } from './build-index';
-import { formatSummary } from './build-summary';
+import { formatStages, formatSummary } from './build-summary';
 
 /**
  * What both the Nx executor and the `xtr build` command do: resolve options, build, print the
@@ -12,6 +12,7 @@ export async function runBuild(configPath: string, overrides: BuildOverrides, cw
     const options = normalizeBuildOptions(configPath, overrides, cwd);
     const summary = await buildIndex(options, logger);
     logger.info(formatSummary(summary, (path) => displayPath(path, cwd)));
+    if (logger.isVerbose) logger.info(`  stages   ${formatStages(summary)}`);
     return true;
   } catch (error) {
     reportFailure('build', error, logger);

@@ -50,7 +50,8 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     session,
     batchSize: options.batchSize,
     threads: options.threads,
-    normalize: options.normalize,
+    // The graph ends in an L2 normalisation: doing it again in JS would only cost time.
+    normalize: false,
     dim: DIM,
   });
 }
