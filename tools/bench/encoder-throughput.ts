@@ -6,16 +6,13 @@
  *
  *   tsx --conditions=@xtr-nx/source tools/bench/encoder-throughput.ts [--models small,xtr-base] [--chunks 256]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import execa from 'execa';
 import { createEncoder, DEFAULT_BATCH_SIZE, type EncoderOptions } from '@xtr-nx/encoder';
-import { chunkFile } from '../catalog/chunk-file';
-import { sourceFiles } from '../catalog/source-files';
-
-const ROOT = resolve(__dirname, '../..');
+import { codeChunks, ROOT } from './corpus';
 const WINDOW = 256;
 
 interface Measurement {
@@ -26,14 +23,6 @@ interface Measurement {
   readonly tokens: number;
   readonly seconds: number;
   readonly tokensPerSecond: number;
-}
-
-async function corpus(count: number): Promise<string[]> {
-  const texts: string[] = [];
-  for (const file of (await sourceFiles(ROOT)).filter((f) => f.endsWith('.ts'))) {
-    for (const chunk of chunkFile(readFileSync(join(ROOT, file), 'utf8'), { lines: 40, overlap: 10 })) texts.push(chunk.content);
-  }
-  return texts.slice(0, count);
 }
 
 async function measure(label: string, options: EncoderOptions, texts: readonly string[], grouped: boolean): Promise<Measurement> {
@@ -64,7 +53,7 @@ async function main() {
     await execa('tsx', ['--conditions=@xtr-nx/source', join(ROOT, 'tools/models/generate-test-model.ts'), '--out', dir, '--size', size, '--tokenizer', 'unigram'], { preferLocal: true, stdio: 'inherit' });
     const base = { model: join(dir, 'model.onnx'), tokenizer: join(dir, 'tokenizer.json') };
     const count = size === 'small' ? Number(values.chunks) : Math.min(Number(values.chunks), 48);
-    const texts = await corpus(count);
+    const texts = await codeChunks(count);
     const rows: Measurement[] = [];
     rows.push(await measure('reference: batch 1, catalog order', { ...base, batchSize: 1 }, texts, false));
     rows.push(await measure('defaults', base, texts, true));

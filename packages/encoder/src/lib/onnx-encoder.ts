@@ -26,17 +26,13 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
   }
   const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
   const projection = options.projection ? { matrix: readNpyMatrix(options.projection), source: options.projection } : undefined;
-  const [modelHash, tokenizerHash, projectionHash] = await Promise.all([
+  // Hashing hundreds of MiB and building the session both take a while: do them at once.
+  const [modelHash, tokenizerHash, projectionHash, session] = await Promise.all([
     hashFile(model),
     hashFile(tokenizer),
     options.projection ? hashFile(options.projection) : undefined,
+    OnnxTokenModel.load(model, { source: model, inputs: options.inputs, output: options.output, threads: options.threads }),
   ]);
-  const session = await OnnxTokenModel.load(model, {
-    source: model,
-    inputs: options.inputs,
-    output: options.output,
-    threads: options.threads,
-  });
   return new BatchedEncoder({
     model,
     fingerprint: combineFingerprint({

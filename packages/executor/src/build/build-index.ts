@@ -68,7 +68,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
-    const stages: StageTimings = { readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
+    const stages: StageTimings = { setupMs: performance.now() - started, readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
     let tokens = 0;
     const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), encoder, stages));
     for await (const { batch, tokens: tokenized } of windows) {

@@ -2,6 +2,8 @@ import type { Dtype } from '@xtr-nx/storage';
 
 /** Time spent per pipeline stage (stages overlap, so they may add up to more than the wall time). */
 export interface StageTimings {
+  /** Opening the catalog and loading the encoder (model, tokenizer, fingerprint): once per build. */
+  setupMs: number;
   readMs: number;
   tokenizeMs: number;
   runMs: number;

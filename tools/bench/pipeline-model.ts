@@ -1,0 +1,108 @@
+/**
+ * One model's pipeline benchmark, in its own process (so its peak RSS is its own). Prints JSON:
+ * end-to-end build throughput, the raw `session.run` throughput on the same windows measured
+ * right after in the same process, the reference pipeline's throughput (batch 1, catalog order,
+ * every vector held in memory, written at the end), stage shares and peak RSS.
+ *
+ *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks>
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChunkBatch, openCatalog, streamChunks, writeCatalog } from '@xtr-nx/catalog';
+import { createEncoder, type EncoderOptions } from '@xtr-nx/encoder';
+import { buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
+import { IndexWriter } from '@xtr-nx/storage';
+import { catalogRows, codeChunks } from './corpus';
+
+const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+async function windows(path: string, size: number): Promise<ChunkBatch[]> {
+  const catalog = await openCatalog({ path });
+  try {
+    const all: ChunkBatch[] = [];
+    for await (const batch of streamChunks(catalog, { rows: 0, nullIds: 0 }, { batchSize: size })) all.push(batch);
+    return all;
+  } finally {
+    catalog.close();
+  }
+}
+
+/** Raw model throughput: only the time inside session.run, for the same windows and batches. */
+async function rawTokensPerSecond(encoder: EncoderOptions, batches: readonly ChunkBatch[]): Promise<number> {
+  const session = await createEncoder(encoder);
+  try {
+    let tokens = 0;
+    for (const batch of batches) tokens += (await session.encode(batch.contents)).lengths.reduce((a, b) => a + b, 0);
+    return tokens / (session.timings.runMs / 1000);
+  } finally {
+    await session.close();
+  }
+}
+
+/** The reference pipeline's way: one chunk per session.run in catalog order, all vectors in memory, one write at the end. */
+async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, outDir: string): Promise<number> {
+  const started = performance.now();
+  const chunks = await windows(path, Number.MAX_SAFE_INTEGER);
+  const session = await createEncoder({ ...encoder, batchSize: 1 });
+  const encoded = [];
+  let tokens = 0;
+  try {
+    for (const chunk of chunks) {
+      for (const content of chunk.contents) {
+        const one = await session.encode([content]);
+        encoded.push(one);
+        tokens += one.lengths[0];
+      }
+    }
+    const writer = await IndexWriter.create({ outDir, dim: session.dim as number, dtype: 'float16' });
+    const ids = chunks.flatMap((c) => Array.from(c.ids));
+    for (const [i, one] of encoded.entries()) await writer.append(BigInt64Array.of(ids[i]), one.lengths, one.vectors, [0n]);
+    await writer.commit({ tool: { name: 'reference', version: '0' }, encoder: { model: '', fingerprint: '' }, catalog: { path, table: 'chunks', nullIdsSkipped: 0, fingerprint: '' } });
+  } finally {
+    await session.close();
+  }
+  return tokens / ((performance.now() - started) / 1000);
+}
+
+async function main() {
+  const [model, count] = [process.argv[2], Number(process.argv[3])];
+  const dir = mkdtempSync(join(tmpdir(), 'xtr-pipeline-'));
+  try {
+    await writeCatalog(join(dir, 'catalog.duckdb'), catalogRows(await codeChunks(count)));
+    const encoder = model.startsWith('builtin:') ? { model } : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') };
+    writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }));
+    const options = normalizeBuildOptions(join(dir, 'xtr.config.json'), {}, dir);
+
+    const summary = await buildIndex(options, { info: () => undefined });
+    const rss = peakRssMiB();
+    const pipelineTokensPerSecond = summary.tokens / (summary.elapsedMs / 1000);
+    // The same without the one-time setup (model load and fingerprint), which a larger corpus amortises.
+    const streamingTokensPerSecond = summary.tokens / ((summary.elapsedMs - summary.stages.setupMs) / 1000);
+    const raw = await rawTokensPerSecond(options.encoder, await windows(options.catalogPath, options.window));
+    const reference = await referenceTokensPerSecond(options.encoder, options.catalogPath, join(dir, 'reference'));
+    const stageShares = Object.fromEntries(Object.entries(summary.stages).map(([stage, ms]) => [stage.replace(/Ms$/, ''), ms / summary.elapsedMs]));
+    console.log(
+      JSON.stringify({
+        chunks: summary.chunks,
+        tokens: summary.tokens,
+        pipelineTokensPerSecond,
+        rawTokensPerSecond: raw,
+        referenceTokensPerSecond: reference,
+        pipelineEfficiency: pipelineTokensPerSecond / raw,
+        streamingEfficiency: streamingTokensPerSecond / raw,
+        setupSeconds: summary.stages.setupMs / 1000,
+        speedupVsReference: pipelineTokensPerSecond / reference,
+        peakRssMiB: rss,
+        stageShares,
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack);
+  process.exit(1);
+});
