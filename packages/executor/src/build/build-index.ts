@@ -60,22 +60,23 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
           `Fill the catalog (or fix "catalog.path"/"catalog.table" in ${options.configPath}); the previous index, if any, is left as it was.`,
       );
     }
-    encoder = await createEncoder(options.encoder);
+    const model = await createEncoder(options.encoder);
+    encoder = model;
     if (logger.isVerbose) {
       logger.info(`xtr build options: ${JSON.stringify(options, null, 2)}`);
-      logger.info(`encoder ${encoder.model}: dim ${encoder.dim ?? '(from the first batch)'}, fingerprint ${encoder.fingerprint}`);
+      logger.info(`encoder ${model.model}: dim ${model.dim ?? '(from the first batch)'}, fingerprint ${model.fingerprint}`);
     }
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
     const stages: StageTimings = { setupMs: performance.now() - started, readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
     let tokens = 0;
-    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), encoder, stages));
+    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages));
     for await (const { batch, tokens: tokenized } of windows) {
-      const encoded = await naming(batch, () => (encoder as TokenEncoder).encodeTokenized(tokenized));
+      const encoded = await naming(batch, () => model.encodeTokenized(tokenized));
       await writing;
       // The width of a learned model is known once it has run.
-      writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: encoder.dim as number, dtype: options.dtype });
+      writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: model.dim as number, dtype: options.dtype });
       const hashes = batch.contents.map(contentHash);
       fingerprint.update(batch.ids, hashes);
       writing = writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
@@ -87,7 +88,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
       tool: TOOL,
-      encoder: { model: portablePath(options.outputDir, encoder.model), fingerprint: encoder.fingerprint },
+      encoder: { model: portablePath(options.outputDir, model.model), fingerprint: model.fingerprint },
       catalog: {
         path: portablePath(options.outputDir, options.catalogPath),
         table: options.table,
@@ -101,14 +102,14 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       chunks: written.docCount,
       nullIdsSkipped: stats.nullIds,
       tokens: written.totalTokens,
-      dim: encoder.dim as number,
+      dim: model.dim as number,
       dtype: options.dtype,
-      model: encoder.model,
+      model: model.model,
       outputDir: written.outDir,
       files: written.files,
       bytes: written.bytes,
       elapsedMs: performance.now() - started,
-      stages: { ...stages, ...encoder.timings, ...done.timings },
+      stages: { ...stages, ...model.timings, ...done.timings },
     };
   } finally {
     await writing?.catch(() => undefined);

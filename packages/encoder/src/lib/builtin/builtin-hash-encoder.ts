@@ -22,7 +22,9 @@ const NEIGHBOUR_WEIGHT = 0.25;
  * neighbourhoods, not meaning.
  */
 export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions): Promise<BatchedEncoder> {
-  const unsupported = (['tokenizer', 'projection', 'inputs', 'output'] as const).filter((key) => options[key] !== undefined);
+  const unsupported: string[] = (['tokenizer', 'projection', 'inputs', 'output'] as const).filter((key) => options[key] !== undefined);
+  // Its graph always ends in an L2 normalisation.
+  if (!options.normalize) unsupported.push('normalize');
   if (unsupported.length > 0) {
     throw new EncoderError(`"${BUILTIN_HASH}" has its own tokenizer and graph; remove encoder.${unsupported.join(', encoder.')} or set "encoder.model" to an .onnx file.`);
   }
