@@ -1,0 +1,36 @@
+import { Progress } from './progress';
+
+function fakeStream(isTTY: boolean) {
+  const writes: string[] = [];
+  return { stream: { isTTY, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream, writes };
+}
+
+describe('Progress', () => {
+  it('rewrites one live line on a terminal', () => {
+    const { stream, writes } = fakeStream(true);
+    const lines: string[] = [];
+    const progress = new Progress(100, { info: (l) => lines.push(l) }, stream);
+    progress.update(50, 1000);
+    progress.update(100, 2000);
+    progress.done();
+    expect(writes).toHaveLength(3);
+    expect(writes[0]).toMatch(/^\r\x1b\[2Kencoding 50\/100 chunks, \d+ tokens\/s, ETA \d+ s$/);
+    expect(writes[2]).toBe('\r\x1b[2K');
+    expect(lines).toEqual([]);
+  });
+
+  it('prints plain lines at most every few seconds without a terminal, every window when verbose', () => {
+    const quiet = fakeStream(false);
+    const lines: string[] = [];
+    const progress = new Progress(100, { info: (l) => lines.push(l) }, quiet.stream);
+    for (let done = 10; done <= 100; done += 10) progress.update(done, done * 20);
+    expect(lines).toEqual([]);
+    expect(quiet.writes).toEqual([]);
+
+    const verbose: string[] = [];
+    const chatty = new Progress(100, { info: (l) => verbose.push(l), isVerbose: true }, fakeStream(false).stream);
+    for (let done = 10; done <= 30; done += 10) chatty.update(done, done * 20);
+    expect(verbose).toHaveLength(3);
+    expect(verbose[2]).toMatch(/^encoding 30\/100 chunks/);
+  });
+});

@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { normalizeBuildOptions } from './normalize-options';
+
+describe('normalizeBuildOptions', () => {
+  const root = mkdtempSync(join(tmpdir(), 'xtr-options-'));
+  mkdirSync(join(root, 'apps/search'), { recursive: true });
+  writeFileSync(
+    join(root, 'apps/search/xtr.config.json'),
+    JSON.stringify({
+      catalog: { path: '../../data/c.duckdb', table: 'code_chunks' },
+      encoder: { model: 'models/m.onnx', tokenizer: 'models/t.json', batchSize: 4, window: 64 },
+      output: { dir: 'dist/index', dtype: 'float32' },
+    }),
+  );
+
+  it('resolves config paths against the config folder and fills defaults', () => {
+    const options = normalizeBuildOptions('apps/search/xtr.config.json', {}, root);
+    expect(options).toMatchObject({
+      catalogPath: join(root, 'data/c.duckdb'),
+      table: 'code_chunks',
+      encoder: { model: join(root, 'apps/search/models/m.onnx'), tokenizer: join(root, 'apps/search/models/t.json'), batchSize: 4, maxLength: 256 },
+      outputDir: join(root, 'apps/search/dist/index'),
+      dtype: 'float32',
+      window: 64,
+    });
+    expect(options.encoder.threads).toBeGreaterThan(0);
+    expect(options.encoder).not.toHaveProperty('window');
+  });
+
+  it('lets executor and CLI options win, with paths relative to the workspace root', () => {
+    const options = normalizeBuildOptions(
+      'apps/search/xtr.config.json',
+      { catalog: 'other.duckdb', model: 'builtin:hash', tokenizer: undefined, batchSize: 16, outputDir: 'out', dtype: 'float16', window: 8 },
+      root,
+    );
+    expect(options).toMatchObject({
+      catalogPath: join(root, 'other.duckdb'),
+      encoder: { model: 'builtin:hash', batchSize: 16 },
+      outputDir: join(root, 'out'),
+      dtype: 'float16',
+      window: 8,
+    });
+  });
+});
