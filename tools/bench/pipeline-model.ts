@@ -4,7 +4,7 @@
  * right after in the same process, the reference pipeline's throughput (batch 1, catalog order,
  * every vector held in memory, written at the end), stage shares and peak RSS.
  *
- *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks>
+ *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks> [threads]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ async function windows(path: string, size: number): Promise<ChunkBatch[]> {
 
 /** Raw model throughput: only the time inside session.run, for the same windows and batches. */
 async function rawTokensPerSecond(encoder: EncoderOptions, batches: readonly ChunkBatch[]): Promise<number> {
-  const session = await createEncoder(encoder);
+  const session = await createEncoder({ ...encoder, overlap: false });
   try {
     let tokens = 0;
     for (const batch of batches) tokens += (await session.encode(batch.contents)).lengths.reduce((a, b) => a + b, 0);
@@ -66,11 +66,14 @@ async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, o
 }
 
 async function main() {
-  const [model, count] = [process.argv[2], Number(process.argv[3])];
+  const [model, count, threads] = [process.argv[2], Number(process.argv[3]), process.argv[4] ? Number(process.argv[4]) : undefined];
   const dir = mkdtempSync(join(tmpdir(), 'xtr-pipeline-'));
   try {
     await writeCatalog(join(dir, 'catalog.duckdb'), catalogRows(await codeChunks(count)));
-    const encoder = model.startsWith('builtin:') ? { model } : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') };
+    const encoder = {
+      ...(model.startsWith('builtin:') ? { model } : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') }),
+      ...(threads ? { threads } : {}),
+    };
     writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }));
     const options = normalizeBuildOptions(join(dir, 'xtr.config.json'), {}, dir);
 

@@ -4,6 +4,8 @@
  * efficiency (end-to-end tokens/s ÷ raw session.run tokens/s on the same batches), speed-up
  * over the reference pipeline, peak RSS and each stage's share of wall time; plus peak RSS of
  * the built-in encoder at 20k and 200k chunks. Prints a table and writes dist/bench/bench.json.
+ *
+ *   tsx --conditions=@xtr-nx/source tools/bench/pipeline.ts [--models small,xtr-base] [--threads N] [--skip-memory]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -20,7 +22,7 @@ const MODELS = [
   { model: 'xtr-base', chunks: 160 },
 ];
 
-async function benchModel(model: string, chunks: number) {
+async function benchModel(model: string, chunks: number, threads?: string) {
   let target = model;
   if (!model.startsWith('builtin:')) {
     target = join(ROOT, 'dist/models', model);
@@ -28,18 +30,18 @@ async function benchModel(model: string, chunks: number) {
     await execa('tsx', ['--conditions=@xtr-nx/source', generator, '--out', target, '--size', model, '--tokenizer', 'unigram'], { preferLocal: true });
   }
   const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, join(__dirname, 'pipeline-model.ts'), target, String(chunks)]);
+  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, join(__dirname, 'pipeline-model.ts'), target, String(chunks), ...(threads ? [threads] : [])]);
   return { model, ...JSON.parse(stdout) };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main() {
-  const { values } = parseArgs({ options: { models: { type: 'string' }, 'skip-memory': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { models: { type: 'string' }, threads: { type: 'string' }, 'skip-memory': { type: 'boolean', default: false } } });
   const wanted = values.models?.split(',');
   const results = [];
   for (const { model, chunks } of MODELS.filter((m) => !wanted || wanted.includes(m.model))) {
-    const result: Record<string, unknown> = await benchModel(model, chunks);
+    const result: Record<string, unknown> = await benchModel(model, chunks, values.threads);
     if (model === 'builtin:hash' && !values['skip-memory']) {
       const [small, large] = [await measureBuild(20_000), await measureBuild(200_000)];
       result.peakRssMiB = { run: result.peakRssMiB, chunks20k: small.peakRssMiB, chunks200k: large.peakRssMiB, growth: large.peakRssMiB - small.peakRssMiB };

@@ -11,6 +11,7 @@ export interface BatchedEncoderParts {
   readonly session: OnnxTokenModel;
   readonly batchSize: number;
   readonly threads: number;
+  readonly overlap: boolean;
   readonly normalize: boolean;
   /** Known up front (built-in encoder) or checked against the model's output. */
   readonly dim?: number;
@@ -64,23 +65,34 @@ export class BatchedEncoder implements TokenEncoder {
     for (let i = 1; i < tokens.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
     const totalRows = firstRow[tokens.length - 1] + lengths[tokens.length - 1];
     const order = tokens.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
+    const groups: number[][] = [];
+    for (let start = 0; start < order.length; start += this.parts.batchSize) groups.push(order.slice(start, start + this.parts.batchSize));
+    const run = (group: number[]) => this.encodeMicroBatch(group.map((i) => tokens[i]));
     let vectors: Float32Array | undefined;
-    for (let start = 0; start < order.length; start += this.parts.batchSize) {
-      const members = order.slice(start, start + this.parts.batchSize);
-      const states = await this.encodeMicroBatch(members.map((i) => tokens[i]));
-      const width = this.width as number;
-      const started = performance.now();
-      // Rows go straight to their final place: one allocation per window, not per batch.
-      vectors ??= new Float32Array(totalRows * width);
-      members.forEach((text, k) => {
-        const rows = vectors!.subarray(firstRow[text] * width, (firstRow[text] + lengths[text]) * width);
-        rows.set(states(k));
-        const bad = finishRows(rows, width, this.parts.normalize);
-        if (bad >= 0) {
-          throw new TextEncodingError(`produced NaN or Infinity at token ${bad} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
-        }
-      });
-      this.timings.postMs += performance.now() - started;
+    let next = run(groups[0]);
+    try {
+      for (let g = 0; g < groups.length; g++) {
+        const states = await next;
+        // Keep onnxruntime busy: the next batch runs while this one is copied and normalised.
+        if (g + 1 < groups.length && this.parts.overlap) next = run(groups[g + 1]);
+        const width = this.width as number;
+        const started = performance.now();
+        // Rows go straight to their final place: one allocation per window, not per batch.
+        vectors ??= new Float32Array(totalRows * width);
+        groups[g].forEach((text, k) => {
+          const rows = vectors!.subarray(firstRow[text] * width, (firstRow[text] + lengths[text]) * width);
+          rows.set(states(k));
+          const bad = finishRows(rows, width, this.parts.normalize);
+          if (bad >= 0) {
+            throw new TextEncodingError(`produced NaN or Infinity at token ${bad} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
+          }
+        });
+        this.timings.postMs += performance.now() - started;
+        if (g + 1 < groups.length && !this.parts.overlap) next = run(groups[g + 1]);
+      }
+    } catch (error) {
+      await next.catch(() => undefined);
+      throw error;
     }
     return { lengths, vectors: vectors as Float32Array };
   }

@@ -52,6 +52,15 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     });
   });
 
+  it('gives the same vectors with batches overlapped or one after the other', async () => {
+    const { model, tokenizer } = wordpiece;
+    const [overlapped, sequential] = [
+      await withEncoder({ model, tokenizer, batchSize: 2 }, (e) => e.encode(TEXTS)),
+      await withEncoder({ model, tokenizer, batchSize: 2, overlap: false }, (e) => e.encode(TEXTS)),
+    ];
+    expect(Buffer.from(overlapped.vectors.buffer).equals(Buffer.from(sequential.vectors.buffer))).toBe(true);
+  });
+
   it('keeps exactly the tokenizer’s tokens, special tokens included, truncated like Python', async () => {
     const independent = Tokenizer.fromFile(wordpiece.tokenizer);
     independent.setTruncation(16);

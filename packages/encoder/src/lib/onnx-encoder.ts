@@ -49,6 +49,7 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     session,
     batchSize: options.batchSize,
     threads: options.threads,
+    overlap: options.overlap ?? true,
     normalize: options.normalize,
     dim: options.dim,
     projection,

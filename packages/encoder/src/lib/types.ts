@@ -67,6 +67,11 @@ export interface EncoderOptions {
   readonly normalize?: boolean;
   /** Expected vector width; a model that produces another width is an error. */
   readonly dim?: number;
+  /**
+   * Run the next batch while the previous one is post-processed (default true). Off, every
+   * `session.run` has the CPU to itself: how benchmarks time the model alone.
+   */
+  readonly overlap?: boolean;
 }
 
 /** A tokenizer's output for one text: ids, truncated to the configured maximum length. */

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { createEncoder, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
+import { createEncoder, type EncodedBatch, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
@@ -42,7 +42,8 @@ async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: To
 
 /**
  * catalog → encoder → storage, overlapped: while onnxruntime encodes window n, window n+1 is read
- * and tokenized and window n-1 is written (one of each in flight, so memory stays bounded). Rows
+ * and tokenized and window n-1 is hashed, converted and written (one of each in flight, so memory
+ * stays bounded); inside a window the next batch runs while the last one is post-processed. Rows
  * go straight to the staging file; only a complete index is published, so any failure leaves the
  * previous index as it was.
  */
@@ -51,7 +52,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
   const catalog = await openCatalog({ path: options.catalogPath, table: options.table });
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
-  let writing: Promise<void> | undefined;
+  let encoding: Promise<EncodedBatch> | undefined;
   try {
     const total = await countChunks(catalog);
     if (total === 0) {
@@ -71,19 +72,27 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     const fingerprint = new CatalogFingerprint();
     const stages: StageTimings = { setupMs: performance.now() - started, readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
     let tokens = 0;
-    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages));
-    for await (const { batch, tokens: tokenized } of windows) {
-      const encoded = await naming(batch, () => model.encodeTokenized(tokenized));
-      await writing;
+    /** Hashes, float16 and write of one encoded window. */
+    const store = async ({ batch, encoded }: { batch: ChunkBatch; encoded: EncodedBatch }) => {
       // The width of a learned model is known once it has run.
       writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: model.dim as number, dtype: options.dtype });
       const hashes = batch.contents.map(contentHash);
       fingerprint.update(batch.ids, hashes);
-      writing = writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
+      await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
       tokens += encoded.lengths.reduce((sum, n) => sum + n, 0);
       progress.update(stats.rows, tokens);
+    };
+    let previous: { batch: ChunkBatch; encoded: EncodedBatch } | undefined;
+    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages));
+    for await (const { batch, tokens: tokenized } of windows) {
+      encoding = naming(batch, () => model.encodeTokenized(tokenized));
+      // Observed below; this keeps a failure during `store` from leaving it unhandled meanwhile.
+      encoding.catch(() => undefined);
+      // Window n-1 is stored while onnxruntime encodes window n.
+      if (previous) await store(previous);
+      previous = { batch, encoded: await encoding };
     }
-    await writing;
+    if (previous) await store(previous);
     progress.done();
     if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
@@ -112,7 +121,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       stages: { ...stages, ...model.timings, ...done.timings },
     };
   } finally {
-    await writing?.catch(() => undefined);
+    await encoding?.catch(() => undefined);
     await writer?.abort();
     await encoder?.close();
     catalog.close();

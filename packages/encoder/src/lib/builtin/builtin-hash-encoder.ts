@@ -52,6 +52,7 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     session,
     batchSize: options.batchSize,
     threads: options.threads,
+    overlap: options.overlap ?? true,
     // The graph ends in an L2 normalisation: doing it again in JS would only cost time.
     normalize: false,
     dim: DIM,
