@@ -55,7 +55,8 @@ function createNodesForConfig(configFile: string, options: NormalizedOptions, co
   const isProject = ['project.json', 'package.json'].some((f) => existsSync(join(context.workspaceRoot, projectRoot, f)));
   if (!isProject) return {};
   const text = readFileSync(join(context.workspaceRoot, configFile), 'utf8');
-  const key = hashObject({ text, configFile, tool: TOOL.version });
+  // The runtime input's path to the xtr bin depends on where the workspace is.
+  const key = hashObject({ text, configFile, workspaceRoot: context.workspaceRoot, tool: TOOL.version });
   let targets = cache.get(key);
   if (!targets) {
     targets = inferTargets(configFile, parseLeniently(text), options, context.workspaceRoot);
