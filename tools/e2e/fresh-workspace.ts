@@ -17,7 +17,7 @@ const ROOT = resolve(__dirname, '../..');
 const PACKAGES = ['catalog', 'encoder', 'storage', 'executor'];
 const NX_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.nx as string;
 
-const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 function step(title: string) {
@@ -75,6 +75,8 @@ async function main() {
 
     step('create a new Nx workspace and install from the tarballs');
     mkdirSync(ws);
+    // A cold cache of its own, removed with the workspace (Nx 23 defaults to one under ~/.nx).
+    env.NX_CACHE_DIRECTORY = join(ws, '.nx/cache');
     writeFileSync(
       join(ws, 'package.json'),
       JSON.stringify({ name: 'e2e-workspace', private: true, devDependencies: { nx: NX_VERSION, ...packed }, overrides: packed }, null, 2),
