@@ -1,7 +1,6 @@
 import type { Matrix } from './npy';
 import type { OnnxTokenModel } from './onnx/onnx-token-model';
-import { ProjectionHead } from './onnx/projection-head';
-import { finishRows } from './post-processing';
+import { OutputHead } from './onnx/output-head';
 import { type EncodedBatch, type EncoderTimings, EncoderError, TextEncodingError, type TokenEncoder, type TokenIds, type TokenizedWindow, type Tokenizer } from './types';
 
 export interface BatchedEncoderParts {
@@ -13,22 +12,32 @@ export interface BatchedEncoderParts {
   readonly threads: number;
   readonly overlap: boolean;
   readonly normalize: boolean;
+  /** Emit float16 bits instead of float32 values. */
+  readonly float16: boolean;
   /** Known up front (built-in encoder) or checked against the model's output. */
   readonly dim?: number;
   readonly projection?: { readonly matrix: Matrix; readonly source: string };
 }
 
+/** One micro-batch after the model and the output head: real tokens only, members back to back. */
+interface FinishedBatch {
+  readonly vectors: Float32Array | Uint16Array;
+  readonly squares: Float32Array;
+  /** First row of each member. */
+  readonly starts: Int32Array;
+}
+
 /**
  * Tokenizes a window of texts, runs them through the model in length-sorted micro-batches (so
- * each batch pads to a similar length), applies projection and normalisation to real tokens
- * only, and returns the rows in the caller's order.
+ * each batch pads to a similar length), finishes real tokens in an onnxruntime output head
+ * (projection, NaN/Inf check, normalisation, float16), and returns the rows in the caller's order.
  */
 export class BatchedEncoder implements TokenEncoder {
   readonly model: string;
   readonly fingerprint: string;
   readonly timings: EncoderTimings = { tokenizeMs: 0, runMs: 0, postMs: 0 };
   private width: number | undefined;
-  private projection: ProjectionHead | undefined;
+  private head: Promise<OutputHead> | undefined;
 
   constructor(private readonly parts: BatchedEncoderParts) {
     this.model = parts.model;
@@ -59,7 +68,8 @@ export class BatchedEncoder implements TokenEncoder {
   }
 
   async encodeTokenized({ tokens }: TokenizedWindow): Promise<EncodedBatch> {
-    if (tokens.length === 0) return { lengths: new Int32Array(0), vectors: new Float32Array(0) };
+    const makeVectors = (n: number) => (this.parts.float16 ? new Uint16Array(n) : new Float32Array(n));
+    if (tokens.length === 0) return { lengths: new Int32Array(0), vectors: makeVectors(0) };
     const lengths = Int32Array.from(tokens, (ids) => ids.length);
     const firstRow = new Int32Array(tokens.length);
     for (let i = 1; i < tokens.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
@@ -68,64 +78,56 @@ export class BatchedEncoder implements TokenEncoder {
     const groups: number[][] = [];
     for (let start = 0; start < order.length; start += this.parts.batchSize) groups.push(order.slice(start, start + this.parts.batchSize));
     const run = (group: number[]) => this.encodeMicroBatch(group.map((i) => tokens[i]));
-    let vectors: Float32Array | undefined;
+    let vectors: Float32Array | Uint16Array | undefined;
     let next = run(groups[0]);
     try {
       for (let g = 0; g < groups.length; g++) {
-        const states = await next;
-        // Keep onnxruntime busy: the next batch runs while this one is copied and normalised.
+        const finished = await next;
+        // Keep onnxruntime busy: the next batch runs while this one is copied into place.
         if (g + 1 < groups.length && this.parts.overlap) next = run(groups[g + 1]);
         const width = this.width as number;
-        const started = performance.now();
         // Rows go straight to their final place: one allocation per window, not per batch.
-        vectors ??= new Float32Array(totalRows * width);
+        vectors ??= makeVectors(totalRows * width);
         groups[g].forEach((text, k) => {
-          const rows = vectors!.subarray(firstRow[text] * width, (firstRow[text] + lengths[text]) * width);
-          rows.set(states(k));
-          const bad = finishRows(rows, width, this.parts.normalize);
-          if (bad >= 0) {
-            throw new TextEncodingError(`produced NaN or Infinity at token ${bad} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
+          const start = finished.starts[k];
+          for (let row = 0; row < lengths[text]; row++) {
+            if (!Number.isFinite(finished.squares[start + row])) {
+              throw new TextEncodingError(`produced NaN or Infinity at token ${row} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
+            }
           }
+          (vectors as Float32Array).set(finished.vectors.subarray(start * width, (start + lengths[text]) * width) as Float32Array, firstRow[text] * width);
         });
-        this.timings.postMs += performance.now() - started;
         if (g + 1 < groups.length && !this.parts.overlap) next = run(groups[g + 1]);
       }
     } catch (error) {
       await next.catch(() => undefined);
       throw error;
     }
-    return { lengths, vectors: vectors as Float32Array };
+    return { lengths, vectors: vectors as Float32Array | Uint16Array };
   }
 
-  /** Runs one micro-batch; returns each member's real-token rows, projected when configured. */
-  private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<(k: number) => Float32Array> {
-    const started = performance.now();
-    try {
-      return await this.runModel(batch);
-    } finally {
-      this.timings.runMs += performance.now() - started;
-    }
-  }
-
-  private async runModel(batch: readonly TokenIds[]): Promise<(k: number) => Float32Array> {
+  /** The model on one micro-batch, then its real-token rows through the output head. */
+  private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<FinishedBatch> {
+    const running = performance.now();
     const states = await this.parts.session.run(batch);
-    if (!this.parts.projection) {
-      this.checkWidth(states.width);
-      return (k) => states.rowsOf(k);
-    }
-    this.projection ??= await ProjectionHead.create(this.parts.projection.matrix, states.width, this.parts.projection.source, this.parts.threads);
-    const contiguous = new Float32Array(batch.reduce((sum, ids) => sum + ids.length, 0) * states.width);
-    const starts: number[] = [];
-    let row = 0;
-    batch.forEach((ids, k) => {
-      starts.push(row);
-      contiguous.set(states.rowsOf(k), row * states.width);
-      row += ids.length;
+    const finishing = performance.now();
+    this.timings.runMs += finishing - running;
+    this.head ??= OutputHead.create({
+      width: states.width,
+      projection: this.parts.projection,
+      normalize: this.parts.normalize,
+      float16: this.parts.float16,
+      threads: this.parts.threads,
     });
-    const projected = await this.projection.apply(contiguous);
-    const width = this.projection.outDim;
-    this.checkWidth(width);
-    return (k) => projected.subarray(starts[k] * width, (starts[k] + batch[k].length) * width);
+    const head = await this.head;
+    const starts = new Int32Array(batch.length);
+    for (let k = 1; k < batch.length; k++) starts[k] = starts[k - 1] + batch[k - 1].length;
+    const real = new Float32Array((starts[batch.length - 1] + batch[batch.length - 1].length) * states.width);
+    batch.forEach((_, k) => real.set(states.rowsOf(k), starts[k] * states.width));
+    const { vectors, squares } = await head.apply(real);
+    this.checkWidth(head.outDim);
+    this.timings.postMs += performance.now() - finishing;
+    return { vectors, squares, starts };
   }
 
   private checkWidth(width: number): void {
@@ -139,6 +141,6 @@ export class BatchedEncoder implements TokenEncoder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.parts.session.close(), this.projection?.close()]);
+    await Promise.all([this.parts.session.close(), this.head?.then((head) => head.close(), () => undefined)]);
   }
 }

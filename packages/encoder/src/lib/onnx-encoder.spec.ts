@@ -14,12 +14,16 @@ const TEXTS = [
   'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);',
 ];
 
-function textRows(batch: EncodedBatch, width: number, text: number): Float32Array {
+function textRows(batch: EncodedBatch, width: number, text: number): ArrayLike<number> {
   const start = batch.lengths.slice(0, text).reduce((a, b) => a + b, 0);
   return batch.vectors.subarray(start * width, (start + batch.lengths[text]) * width);
 }
 
-const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
 
 async function withEncoder<T>(options: EncoderOptions, use: (encoder: TokenEncoder) => Promise<T>): Promise<T> {
   const encoder = await createEncoder({ threads: 1, ...options });

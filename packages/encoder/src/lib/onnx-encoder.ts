@@ -50,6 +50,7 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     batchSize: options.batchSize,
     threads: options.threads,
     overlap: options.overlap ?? true,
+    float16: options.outputDtype === 'float16',
     normalize: options.normalize,
     dim: options.dim,
     projection,

@@ -2,8 +2,11 @@
 export interface EncodedBatch {
   /** Tokens kept per text (padding never counts). */
   readonly lengths: Int32Array;
-  /** Row-major `[sum(lengths), dim]`: the rows of text 0, then text 1, … */
-  readonly vectors: Float32Array;
+  /**
+   * Row-major `[sum(lengths), dim]`: the rows of text 0, then text 1, … As float32 values, or
+   * float16 bits (exactly numpy's `astype(np.float16)`) with `outputDtype: 'float16'`.
+   */
+  readonly vectors: Float32Array | Uint16Array;
 }
 
 /** Cumulative time spent per stage, for benchmarks and `--verbose`. */
@@ -67,6 +70,8 @@ export interface EncoderOptions {
   readonly normalize?: boolean;
   /** Expected vector width; a model that produces another width is an error. */
   readonly dim?: number;
+  /** Element type of the vectors returned (default float32). */
+  readonly outputDtype?: 'float32' | 'float16';
   /**
    * Run the next batch while the previous one is post-processed (default true). Off, every
    * `session.run` has the CPU to itself: how benchmarks time the model alone.

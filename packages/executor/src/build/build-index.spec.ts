@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeBuildOptions } from '../config/normalize-options';
 import { checkIndexWithNumpy, chunkRow, makeWorkspace, SAMPLE_SOURCES, writeTestModel } from '../test-utils/fixtures';
+import { float32ToFloat16 } from '@xtr-nx/storage';
 import { buildIndex } from './build-index';
 
 const quiet = { info: () => undefined };
@@ -35,6 +36,16 @@ describe('buildIndex', () => {
     const [a, b] = [await read(256, 32, 'a'), await read(3, 1, 'b')];
     expect(a[0].equals(b[0])).toBe(true);
     expect(a[1].equals(b[1])).toBe(true);
+  });
+
+  it('writes float16 that is exactly the numpy-style conversion of the float32 vectors', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => chunkRow(BigInt(i), SAMPLE_SOURCES[i % 3].repeat(1 + (i % 5))));
+    const root = await makeWorkspace(rows);
+    await buildIndex(normalizeBuildOptions('xtr.config.json', { outputDir: 'f16', dtype: 'float16' }, root), quiet);
+    await buildIndex(normalizeBuildOptions('xtr.config.json', { outputDir: 'f32', dtype: 'float32' }, root), quiet);
+    const f32 = readFileSync(join(root, 'f32/tokens.f32'));
+    const expected = float32ToFloat16(new Float32Array(f32.buffer, f32.byteOffset, f32.length / 4));
+    expect(readFileSync(join(root, 'f16/tokens.f16')).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 
   it('writes float32 when asked', async () => {

@@ -61,7 +61,8 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
           `Fill the catalog (or fix "catalog.path"/"catalog.table" in ${options.configPath}); the previous index, if any, is left as it was.`,
       );
     }
-    const model = await createEncoder(options.encoder);
+    // float16 indexes get float16 straight from onnxruntime's cast (numpy-exact), not from JS.
+    const model = await createEncoder({ ...options.encoder, outputDtype: options.dtype });
     encoder = model;
     if (logger.isVerbose) {
       logger.info(`xtr build options: ${JSON.stringify(options, null, 2)}`);

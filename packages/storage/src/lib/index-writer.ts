@@ -76,10 +76,11 @@ export class IndexWriter {
   }
 
   /**
-   * Appends chunks; `vectors` holds their rows back to back and `contentHashes` the 64-bit hash
-   * of each chunk's text (recorded for verify and incremental builds).
+   * Appends chunks; `vectors` holds their rows back to back — float32 values, or float16 bits
+   * for a float16 index (an encoder that already produced them saves the conversion) — and
+   * `contentHashes` the 64-bit hash of each chunk's text (recorded for verify and incremental builds).
    */
-  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array, contentHashes: readonly bigint[]): Promise<void> {
+  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array | Uint16Array, contentHashes: readonly bigint[]): Promise<void> {
     const rows = lengths.reduce((sum, n) => sum + n, 0);
     if (ids.length !== lengths.length || ids.length !== contentHashes.length || vectors.length !== rows * this.options.dim) {
       throw new StorageError(
@@ -94,8 +95,7 @@ export class IndexWriter {
       this.lengths.push(lengths[i]);
     });
     const converting = performance.now();
-    if (this.options.dtype === 'float16' && this.halfScratch.length < vectors.length) this.halfScratch = new Uint16Array(Math.ceil(vectors.length * 1.5));
-    const encoded = this.options.dtype === 'float16' ? float32ToFloat16(vectors, this.halfScratch.subarray(0, vectors.length)) : vectors;
+    const encoded = this.encode(vectors);
     const bytes = new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
     if (this.ascending) this.checksum.update(bytes);
     const writing = performance.now();
@@ -103,6 +103,17 @@ export class IndexWriter {
     await this.tokens.write(bytes);
     this.timings.writeMs += performance.now() - writing;
     this.totalTokens += rows;
+  }
+
+  /** The batch in the stored element type. */
+  private encode(vectors: Float32Array | Uint16Array): Float32Array | Uint16Array {
+    if (vectors instanceof Uint16Array) {
+      if (this.options.dtype !== 'float16') throw new StorageError('append: float16 vectors given for a float32 index.');
+      return vectors;
+    }
+    if (this.options.dtype === 'float32') return vectors;
+    if (this.halfScratch.length < vectors.length) this.halfScratch = new Uint16Array(Math.ceil(vectors.length * 1.5));
+    return float32ToFloat16(vectors, this.halfScratch.subarray(0, vectors.length));
   }
 
   /** Orders rows by id if needed, writes the metadata and replaces the previous index in one step. */

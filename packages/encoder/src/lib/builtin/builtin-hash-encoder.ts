@@ -53,6 +53,7 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     batchSize: options.batchSize,
     threads: options.threads,
     overlap: options.overlap ?? true,
+    float16: options.outputDtype === 'float16',
     // The graph ends in an L2 normalisation: doing it again in JS would only cost time.
     normalize: false,
     dim: DIM,

@@ -10,17 +10,19 @@ const IR_VERSION = 8;
 const { DataType } = onnx.TensorProto;
 const { AttributeType } = onnx.AttributeProto;
 
-export type ElementType = 'float32' | 'int64';
+export type ElementType = 'float32' | 'float16' | 'int64';
 /** A dimension: a fixed size or a symbolic name such as `batch`. */
 export type Dim = number | string;
 type AttributeValue = number | readonly number[] | string;
 
 const ELEMENT_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
   float32: DataType.FLOAT,
+  float16: DataType.FLOAT16,
   int64: DataType.INT64,
 };
-/** `Cast`'s `to` attribute for float32. */
+/** `Cast`'s `to` attribute for float32 and float16. */
 export const FLOAT_TYPE = DataType.FLOAT;
+export const FLOAT16_TYPE = DataType.FLOAT16;
 
 export class GraphBuilder {
   private readonly inputs: onnx.IValueInfoProto[] = [];
