@@ -9,7 +9,6 @@ export interface BatchedEncoderParts {
   readonly tokenizer: Tokenizer;
   readonly session: OnnxTokenModel;
   readonly batchSize: number;
-  readonly threads: number;
   readonly overlap: boolean;
   readonly normalize: boolean;
   /** Emit float16 bits instead of float32 values. */
@@ -117,7 +116,6 @@ export class BatchedEncoder implements TokenEncoder {
       projection: this.parts.projection,
       normalize: this.parts.normalize,
       float16: this.parts.float16,
-      threads: this.parts.threads,
     });
     const head = await this.head;
     const starts = new Int32Array(batch.length);

@@ -48,7 +48,6 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     tokenizer: hfTokenizer,
     session,
     batchSize: options.batchSize,
-    threads: options.threads,
     overlap: options.overlap ?? true,
     float16: options.outputDtype === 'float16',
     normalize: options.normalize,

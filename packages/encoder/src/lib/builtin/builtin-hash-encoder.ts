@@ -51,7 +51,6 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     tokenizer,
     session,
     batchSize: options.batchSize,
-    threads: options.threads,
     overlap: options.overlap ?? true,
     float16: options.outputDtype === 'float16',
     // The graph ends in an L2 normalisation: doing it again in JS would only cost time.

@@ -11,7 +11,6 @@ export interface OutputHeadOptions {
   readonly normalize: boolean;
   /** Emit float16 bits (onnxruntime's Cast rounds exactly like numpy's astype). */
   readonly float16: boolean;
-  readonly threads: number;
 }
 
 /** A head's result for `rows` real-token states. */
@@ -47,10 +46,8 @@ export class OutputHead {
     const norm = g.op('Max', [g.op('Sqrt', [squares]), g.floats('epsilon', [], new Float32Array([1e-12]))]);
     const finished = options.normalize ? g.op('Div', [projected, norm]) : projected;
     g.op(options.float16 ? 'Cast' : 'Identity', [finished], options.float16 ? { to: FLOAT16_TYPE } : {}, 'vectors');
-    const session = await InferenceSession.create(g.encode('xtr_output_head'), {
-      intraOpNumThreads: options.threads,
-      interOpNumThreads: 1,
-    });
+    // One thread: the head is light, and a second thread pool would spin against the model's.
+    const session = await InferenceSession.create(g.encode('xtr_output_head'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
     return new OutputHead(session, width, outDim);
   }
 
