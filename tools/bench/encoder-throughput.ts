@@ -10,9 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import execa from 'execa';
 import { createEncoder, DEFAULT_BATCH_SIZE, type EncoderOptions } from '@xtr-nx/encoder';
-import { codeChunks, ROOT } from './corpus';
+import { codeChunks, ROOT, testModelDir } from './bench-support';
 const WINDOW = 256;
 
 interface Measurement {
@@ -49,8 +48,7 @@ async function main() {
   const { values } = parseArgs({ options: { models: { type: 'string', default: 'small,xtr-base' }, chunks: { type: 'string', default: '256' } } });
   const results: Record<string, unknown>[] = [];
   for (const size of values.models.split(',')) {
-    const dir = join(ROOT, 'dist/models', size);
-    await execa('tsx', ['--conditions=@xtr-nx/source', join(ROOT, 'tools/models/generate-test-model.ts'), '--out', dir, '--size', size, '--tokenizer', 'unigram'], { preferLocal: true, stdio: 'inherit' });
+    const dir = await testModelDir(size);
     const base = { model: join(dir, 'model.onnx'), tokenizer: join(dir, 'tokenizer.json') };
     const count = size === 'small' ? Number(values.chunks) : Math.min(Number(values.chunks), 48);
     const texts = await codeChunks(count);

@@ -7,13 +7,11 @@
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+import { ROOT, runTypeScript } from './bench-support';
 
-const ROOT = resolve(__dirname, '../..');
 const SNIPPETS = [
   'export function getUserById(id: number): User | undefined {\n  return users.get(id);\n}\n',
   'class UserRepository {\n  constructor(private readonly db: Database) {}\n  findByEmail(email: string) {\n    return this.db.query("SELECT * FROM users WHERE email = ?", [email]);\n  }\n}\n',
@@ -39,9 +37,7 @@ export async function measureBuild(chunks: number): Promise<MemoryResult> {
   try {
     await writeCatalog(join(dir, 'catalog.duckdb'), rows(chunks));
     writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }));
-    const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, join(__dirname, 'build-once.ts'), 'xtr.config.json'], { cwd: dir });
-    const summary = JSON.parse(stdout);
+    const summary = JSON.parse(await runTypeScript(join(__dirname, 'build-once.ts'), ['xtr.config.json'], dir));
     return { chunks, tokens: summary.tokens, peakRssMiB: summary.peakRssMiB, seconds: summary.elapsedMs / 1000 };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { type ChunkBatch, openCatalog, streamChunks, writeCatalog } from '@xtr-n
 import { createEncoder, type EncoderOptions } from '@xtr-nx/encoder';
 import { buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
 import { IndexWriter } from '@xtr-nx/storage';
-import { catalogRows, codeChunks } from './corpus';
+import { catalogRows, codeChunks } from './bench-support';
 
 const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
 

@@ -10,10 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import execa from 'execa';
-import { ROOT } from './corpus';
+import { ROOT, runTypeScript, testModelDir } from './bench-support';
 import { measureBuild } from './memory';
 
 const MODELS = [
@@ -23,14 +21,8 @@ const MODELS = [
 ];
 
 async function benchModel(model: string, chunks: number, threads?: string) {
-  let target = model;
-  if (!model.startsWith('builtin:')) {
-    target = join(ROOT, 'dist/models', model);
-    const generator = join(ROOT, 'tools/models/generate-test-model.ts');
-    await execa('tsx', ['--conditions=@xtr-nx/source', generator, '--out', target, '--size', model, '--tokenizer', 'unigram'], { preferLocal: true });
-  }
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, join(__dirname, 'pipeline-model.ts'), target, String(chunks), ...(threads ? [threads] : [])]);
+  const target = model.startsWith('builtin:') ? model : await testModelDir(model);
+  const stdout = await runTypeScript(join(__dirname, 'pipeline-model.ts'), [target, String(chunks), ...(threads ? [threads] : [])]);
   return { model, ...JSON.parse(stdout) };
 }
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import execa from 'execa';
 import type { ChunkRow } from '@xtr-nx/catalog';
 import { chunkFile } from '../catalog/chunk-file';
 import { sourceFiles } from '../catalog/source-files';
@@ -31,4 +33,21 @@ export function catalogRows(texts: readonly string[]): ChunkRow[] {
     content,
     lang: 'typescript',
   }));
+}
+
+/**
+ * Runs a TypeScript file in one fresh node process (tsx as a loader), so its peak RSS and
+ * timings are its own; resolves to its stdout.
+ */
+export async function runTypeScript(file: string, args: readonly string[], cwd?: string): Promise<string> {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, file, ...args], { cwd });
+  return stdout;
+}
+
+/** Generates (or regenerates) the `small` or `xtr-base` test model under dist/models and returns its folder. */
+export async function testModelDir(size: string): Promise<string> {
+  const dir = join(ROOT, 'dist/models', size);
+  await runTypeScript(join(ROOT, 'tools/models/generate-test-model.ts'), ['--out', dir, '--size', size, '--tokenizer', 'unigram']);
+  return dir;
 }
