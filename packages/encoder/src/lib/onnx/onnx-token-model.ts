@@ -64,26 +64,23 @@ export class OnnxTokenModel {
 
   async run(batch: readonly TokenIds[]): Promise<TokenStates> {
     const maxTokens = batch.reduce((max, ids) => Math.max(max, ids.length), 0);
-    const make = this.inputs.integerType === 'int64' ? (n: number) => new BigInt64Array(n) : (n: number) => new Int32Array(n);
-    const one = this.inputs.integerType === 'int64' ? 1n : 1;
-    const ids = make(batch.length * maxTokens);
-    const mask = make(batch.length * maxTokens);
+    // Ids and mask are filled as int32, then widened once for int64 models.
+    const ids = new Int32Array(batch.length * maxTokens);
+    const mask = new Int32Array(batch.length * maxTokens);
     const lengths = new Int32Array(batch.length);
     batch.forEach((tokens, row) => {
       lengths[row] = tokens.length;
-      const base = row * maxTokens;
-      for (let t = 0; t < tokens.length; t++) {
-        ids[base + t] = (this.inputs.integerType === 'int64' ? BigInt(tokens[t]) : tokens[t]) as never;
-        mask[base + t] = one as never;
-      }
+      ids.set(tokens, row * maxTokens);
+      mask.fill(1, row * maxTokens, row * maxTokens + tokens.length);
     });
-    const shape = [batch.length, maxTokens];
     const type = this.inputs.integerType;
+    const data = (values: Int32Array) => (type === 'int64' ? BigInt64Array.from(values, (v) => BigInt(v)) : values);
+    const shape = [batch.length, maxTokens];
     const feeds: Record<string, Tensor> = {
-      [this.inputs.inputIds]: new Tensor(type, ids, shape),
-      [this.inputs.attentionMask]: new Tensor(type, mask, shape),
+      [this.inputs.inputIds]: new Tensor(type, data(ids), shape),
+      [this.inputs.attentionMask]: new Tensor(type, data(mask), shape),
     };
-    if (this.inputs.tokenTypeIds) feeds[this.inputs.tokenTypeIds] = new Tensor(type, make(ids.length), shape);
+    if (this.inputs.tokenTypeIds) feeds[this.inputs.tokenTypeIds] = new Tensor(type, data(new Int32Array(ids.length)), shape);
 
     let output: Tensor;
     try {
