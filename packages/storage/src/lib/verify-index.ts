@@ -136,6 +136,8 @@ async function scanTokens(path: string, meta: IndexMeta, manifest: IndexManifest
   const { dim, dtype } = meta;
   const rowBytes = dim * ITEM_SIZE[dtype];
   const block = new Uint8Array(rowBytes * Math.max(1, Math.floor((8 << 20) / rowBytes)));
+  // Both buffers are reused block after block: the scan allocates nothing per block.
+  const decoded = new Float32Array(block.length / 2);
   const hash = createHash('sha256');
   const nonFinite: number[] = [];
   const offNorm: string[] = [];
@@ -147,8 +149,8 @@ async function scanTokens(path: string, meta: IndexMeta, manifest: IndexManifest
       if (bytesRead === 0) break;
       hash.update(block.subarray(0, bytesRead));
       const whole = bytesRead - (bytesRead % rowBytes);
-      const bytes = block.slice(0, whole);
-      const values = dtype === 'float16' ? float16ToFloat32(new Uint16Array(bytes.buffer)) : new Float32Array(bytes.buffer);
+      const values =
+        dtype === 'float16' ? float16ToFloat32(new Uint16Array(block.buffer, 0, whole / 2), decoded.subarray(0, whole / 2)) : new Float32Array(block.buffer, 0, whole / 4);
       for (let start = 0; start < values.length; start += dim, row++) {
         let sum = 0;
         for (let k = start; k < start + dim; k++) sum += values[k] * values[k];
