@@ -10,7 +10,7 @@ import { HashTokenizer } from './hash-tokenizer';
 export const BUILTIN_HASH = 'builtin:hash';
 
 /** Bumped whenever the pre-tokenizer or graph changes in a way that changes vectors. */
-const BUILTIN_HASH_VERSION = 1;
+const BUILTIN_HASH_VERSION = 2;
 const BUCKETS = 1 << 15;
 const DIM = 128;
 const SEED = 0x5eed;

@@ -9,7 +9,15 @@ describe('splitCode', () => {
     ['straße Größe', ['straße', 'größe']],
     ['sha256sum', ['sha', '256', 'sum']],
     ['   \n\t', []],
+    ['ABc', ['a', 'bc']],
+    ['ok 👍 done', ['ok', '👍', 'done']],
   ])('splits %j', (text, expected) => {
     expect(splitCode(text)).toEqual(expected);
+  });
+
+  it('stops after `limit` pieces, the same pieces as the full split', () => {
+    const text = 'const fooBar = await loadHTTPConfig(path, { retries: 3 });';
+    const all = splitCode(text);
+    for (const limit of [0, 1, 5, all.length, all.length + 10]) expect(splitCode(text, limit)).toEqual(all.slice(0, limit));
   });
 });

@@ -21,8 +21,9 @@ export class HashTokenizer implements Tokenizer {
   }
 
   encode(text: string): TokenIds {
-    const pieces = splitCode(text);
-    const length = Math.min(this.maxLength, pieces.length + 1);
+    // The document marker takes one of the maxLength places.
+    const pieces = splitCode(text, this.maxLength - 1);
+    const length = pieces.length + 1;
     const ids = new Int32Array(length);
     ids[0] = DOC_ID;
     for (let i = 1; i < length; i++) ids[i] = SPECIAL_IDS + (fnv1a(pieces[i - 1]) % this.buckets);
