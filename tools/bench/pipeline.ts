@@ -1,7 +1,8 @@
 /**
  * `nx run repo:bench`: the pipeline benchmark. For the built-in encoder and the generated
  * transformers (small and xtr-base-sized) it measures, each in a fresh process: pipeline
- * efficiency (end-to-end tokens/s ÷ raw session.run tokens/s on the same batches), speed-up
+ * efficiency (end-to-end tokens/s ÷ raw session.run tokens/s on the same batches) and the best
+ * efficiency the CPU the model and tokenizer need leaves possible on this machine, speed-up
  * over the reference pipeline, peak RSS and each stage's share of wall time; plus peak RSS of
  * the built-in encoder at 20k and 200k chunks. Prints a table and writes dist/bench/bench.json.
  *
@@ -48,6 +49,9 @@ async function main() {
       `${r.model.padEnd(14)}${String(r.chunks).padStart(7)}${String(r.tokens).padStart(9)}${r.pipelineTokensPerSecond.toFixed(0).padStart(16)}${r.rawTokensPerSecond.toFixed(0).padStart(11)}${r.pipelineEfficiency.toFixed(3).padStart(12)}${`${r.speedupVsReference.toFixed(2)}×`.padStart(14)}${rss.toFixed(1).padStart(14)}`,
     );
     console.log(`${''.padEnd(14)}setup ${r.setupSeconds.toFixed(2)} s; efficiency without it ${r.streamingEfficiency.toFixed(3)}`);
+    console.log(
+      `${''.padEnd(14)}CPU alone: model ${r.modelCoreSeconds.toFixed(2)} core-s, tokenizer ${r.tokenizeCoreSeconds.toFixed(2)} core-s → best efficiency on ${availableParallelism()} cores ${r.cpuBoundEfficiency.toFixed(3)}`,
+    );
     console.log(`${''.padEnd(14)}stages: ${Object.entries(r.stageShares as Record<string, number>).map(([s, x]) => `${s} ${pct(x)}`).join(', ')}`);
     if (typeof r.peakRssMiB !== 'number') {
       console.log(`${''.padEnd(14)}peak RSS 20k chunks ${r.peakRssMiB.chunks20k.toFixed(1)} MiB, 200k chunks ${r.peakRssMiB.chunks200k.toFixed(1)} MiB, growth ${r.peakRssMiB.growth.toFixed(1)} MiB`);

@@ -1,6 +1,6 @@
 export type { EncodedBatch, EncoderOptions, EncoderTimings, InputNames, TokenEncoder, TokenIds, TokenizedWindow, Tokenizer } from './lib/types';
 export { EncoderError, TextEncodingError } from './lib/types';
-export { createEncoder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH } from './lib/create-encoder';
+export { createEncoder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, defaultBatchSize } from './lib/create-encoder';
 export { BUILTIN_HASH } from './lib/builtin/builtin-hash-encoder';
 export { splitCode } from './lib/builtin/code-pretokenizer';
 export { GraphBuilder, FLOAT_TYPE } from './lib/onnx/graph-builder';

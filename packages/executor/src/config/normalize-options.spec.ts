@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeBuildOptions } from './normalize-options';
@@ -42,5 +42,24 @@ describe('normalizeBuildOptions', () => {
       dtype: 'float16',
       window: 8,
     });
+  });
+
+  it('runs large models one chunk per call unless a batch size is set', () => {
+    const config = (model: string) => {
+      const dir = mkdtempSync(join(root, 'batch-'));
+      writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'c.duckdb' }, encoder: { model, tokenizer: 't.json' } }));
+      return join(dir, 'xtr.config.json');
+    };
+    const large = join(root, 'large.onnx');
+    const small = join(root, 'small.onnx');
+    writeFileSync(large, '');
+    truncateSync(large, 64 * 2 ** 20); // sparse: nothing is written
+    writeFileSync(small, 'onnx');
+    expect(normalizeBuildOptions(config(large), {}, root).encoder.batchSize).toBe(1);
+    expect(normalizeBuildOptions(config(large), { batchSize: 4 }, root).encoder.batchSize).toBe(4);
+    expect(normalizeBuildOptions(config(small), {}, root).encoder.batchSize).toBe(8);
+    expect(normalizeBuildOptions(config('builtin:hash'), {}, root).encoder.batchSize).toBe(8);
+    // A missing model is reported by the encoder, by name; the default must not fail first.
+    expect(normalizeBuildOptions(config(join(root, 'missing.onnx')), {}, root).encoder.batchSize).toBe(8);
   });
 });

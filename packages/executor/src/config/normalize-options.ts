@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { BUILTIN_HASH, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, type EncoderOptions } from '@xtr-nx/encoder';
+import { BUILTIN_HASH, DEFAULT_MAX_LENGTH, defaultBatchSize, type EncoderOptions } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { loadConfig } from './load-config';
 import type { XtrConfig } from './xtr-config';
@@ -48,17 +48,18 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
   const encoder = config.encoder ?? {};
   const model = overrides.model ?? encoder.model ?? BUILTIN_HASH;
   const modelBase = overrides.model === undefined ? configDir : cwd;
+  const modelPath = model.startsWith('builtin:') ? model : resolve(modelBase, model);
   return {
     configPath: absoluteConfig,
     catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
     table: overrides.table ?? config.catalog.table ?? 'chunks',
     encoder: {
       ...withoutWindow(encoder),
-      model: model.startsWith('builtin:') ? model : resolve(modelBase, model),
+      model: modelPath,
       tokenizer: fromCwd(overrides.tokenizer) ?? fromConfig(encoder.tokenizer),
       projection: fromConfig(encoder.projection),
       maxLength: overrides.maxLength ?? encoder.maxLength ?? DEFAULT_MAX_LENGTH,
-      batchSize: overrides.batchSize ?? encoder.batchSize ?? DEFAULT_BATCH_SIZE,
+      batchSize: overrides.batchSize ?? encoder.batchSize ?? defaultBatchSize(modelPath),
       threads: overrides.threads ?? encoder.threads ?? availableParallelism(),
     },
     outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),

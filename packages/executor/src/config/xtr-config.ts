@@ -21,7 +21,7 @@ export interface XtrConfig {
     tokenizer?: string;
     /** Tokens kept per chunk, special tokens included (default 256). */
     maxLength?: number;
-    /** Chunks per onnxruntime call (default 8). */
+    /** Chunks per onnxruntime call (default 8; 1 for .onnx models of 64 MiB and more). */
     batchSize?: number;
     /** Chunks sorted by length together before batching (default 256). */
     window?: number;
