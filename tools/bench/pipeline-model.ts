@@ -5,11 +5,12 @@
  * efficiency any pipeline can reach on this machine), the reference pipeline's throughput (batch 1, catalog order,
  * every vector held in memory, written at the end), stage shares and peak RSS.
  *
- *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks> [threads]
+ *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks> [--threads N] [--window N]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { type ChunkBatch, openCatalog, streamChunks, writeCatalog } from '@xtr-nx/catalog';
 import { createEncoder, type EncoderOptions } from '@xtr-nx/encoder';
 import { buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
@@ -89,13 +90,16 @@ async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, o
 }
 
 async function main() {
-  const [model, count, threads] = [process.argv[2], Number(process.argv[3]), process.argv[4] ? Number(process.argv[4]) : undefined];
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string' }, window: { type: 'string' } } });
+  const [model, count] = [positionals[0], Number(positionals[1])];
+  const [threads, window] = [values.threads, values.window].map((v) => (v === undefined ? undefined : Number(v)));
   const dir = mkdtempSync(join(tmpdir(), 'xtr-pipeline-'));
   try {
     await writeCatalog(join(dir, 'catalog.duckdb'), catalogRows(await codeChunks(count)));
     const encoder = {
       ...(model.startsWith('builtin:') ? { model } : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') }),
       ...(threads ? { threads } : {}),
+      ...(window ? { window } : {}),
     };
     writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }));
     const options = normalizeBuildOptions(join(dir, 'xtr.config.json'), {}, dir);

@@ -6,7 +6,7 @@
  * over the reference pipeline, peak RSS and each stage's share of wall time; plus peak RSS of
  * the built-in encoder at 20k and 200k chunks. Prints a table and writes dist/bench/bench.json.
  *
- *   tsx --conditions=@xtr-nx/source tools/bench/pipeline.ts [--models small,xtr-base] [--threads N] [--skip-memory]
+ *   tsx --conditions=@xtr-nx/source tools/bench/pipeline.ts [--models small,xtr-base] [--threads N] [--window N] [--skip-memory]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -21,20 +21,21 @@ const MODELS = [
   { model: 'xtr-base', chunks: 160 },
 ];
 
-async function benchModel(model: string, chunks: number, threads?: string) {
+async function benchModel(model: string, chunks: number, passed: readonly string[]) {
   const target = model.startsWith('builtin:') ? model : await testModelDir(model);
-  const stdout = await runTypeScript(join(__dirname, 'pipeline-model.ts'), [target, String(chunks), ...(threads ? [threads] : [])]);
+  const stdout = await runTypeScript(join(__dirname, 'pipeline-model.ts'), [target, String(chunks), ...passed]);
   return { model, ...JSON.parse(stdout) };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main() {
-  const { values } = parseArgs({ options: { models: { type: 'string' }, threads: { type: 'string' }, 'skip-memory': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { models: { type: 'string' }, threads: { type: 'string' }, window: { type: 'string' }, 'skip-memory': { type: 'boolean', default: false } } });
   const wanted = values.models?.split(',');
+  const passed = (['threads', 'window'] as const).flatMap((name) => (values[name] ? [`--${name}`, values[name]] : []));
   const results = [];
   for (const { model, chunks } of MODELS.filter((m) => !wanted || wanted.includes(m.model))) {
-    const result: Record<string, unknown> = await benchModel(model, chunks, values.threads);
+    const result: Record<string, unknown> = await benchModel(model, chunks, passed);
     if (model === 'builtin:hash' && !values['skip-memory']) {
       const [small, large] = [await measureBuild(20_000), await measureBuild(200_000)];
       result.peakRssMiB = { run: result.peakRssMiB, chunks20k: small.peakRssMiB, chunks200k: large.peakRssMiB, growth: large.peakRssMiB - small.peakRssMiB };
