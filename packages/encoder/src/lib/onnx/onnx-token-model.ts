@@ -1,5 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EncoderError, type InputNames, type TokenIds } from '../types';
+import { widenToInt64 } from './widen-int64';
 
 export interface OnnxTokenModelOptions {
   /** Where the model came from, for error messages. */
@@ -74,7 +75,7 @@ export class OnnxTokenModel {
       mask.fill(1, row * maxTokens, row * maxTokens + tokens.length);
     });
     const type = this.inputs.integerType;
-    const data = (values: Int32Array) => (type === 'int64' ? BigInt64Array.from(values, (v) => BigInt(v)) : values);
+    const data = (values: Int32Array) => (type === 'int64' ? widenToInt64(values) : values);
     const shape = [batch.length, maxTokens];
     const feeds: Record<string, Tensor> = {
       [this.inputs.inputIds]: new Tensor(type, data(ids), shape),
