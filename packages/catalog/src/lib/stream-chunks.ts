@@ -1,8 +1,8 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { CatalogFingerprint, contentHash } from './fingerprint';
-import type { CatalogConnection } from './open-catalog';
+import { type CatalogConnection, catalogReadError } from './open-catalog';
 import { quoteIdentifier } from './sql';
-import { CatalogError, type ChunkBatch, type StreamOptions, type StreamStats } from './types';
+import type { ChunkBatch, StreamOptions, StreamStats } from './types';
 
 const DEFAULT_BATCH_SIZE = 256;
 
@@ -27,11 +27,15 @@ export async function* streamChunks(catalog: CatalogConnection, stats: StreamSta
   const result = await catalog.connection
     .stream(`SELECT id::BIGINT AS id, coalesce(content::VARCHAR, '') AS content FROM ${table} WHERE id IS NOT NULL`)
     .catch((error: Error) => {
-      throw new CatalogError(`Catalog ${catalog.path}: cannot read id as BIGINT and content as text from "${catalog.table}": ${error.message}`);
+      throw catalogReadError(catalog, `cannot read id as BIGINT and content as text from "${catalog.table}"`, error);
+    });
+  const fetchChunk = () =>
+    result.fetchChunk().catch((error: Error) => {
+      throw catalogReadError(catalog, `reading "${catalog.table}" failed`, error);
     });
   let ids: bigint[] = [];
   let contents: string[] = [];
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for (let chunk = await fetchChunk(); chunk && chunk.rowCount > 0; chunk = await fetchChunk()) {
     const [chunkIds, chunkContents] = readColumns(chunk);
     for (let row = 0; row < chunkIds.length; row++) {
       ids.push(chunkIds[row]);

@@ -11,6 +11,8 @@ export interface CatalogOptions {
   readonly path: string;
   /** Table or view holding the chunks (default `chunks`). */
   readonly table?: string;
+  /** DuckDB `memory_limit` for this reader, e.g. `256MB` (the default) or `2GB`. */
+  readonly memoryLimit?: string;
 }
 
 export interface StreamOptions {

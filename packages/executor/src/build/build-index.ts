@@ -49,7 +49,7 @@ async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: To
  */
 export async function buildIndex(options: BuildOptions, logger: BuildLogger): Promise<BuildSummary> {
   const started = performance.now();
-  const catalog = await openCatalog({ path: options.catalogPath, table: options.table });
+  const catalog = await openCatalog({ path: options.catalogPath, table: options.table, memoryLimit: options.catalogMemoryLimit });
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
   let encoding: Promise<EncodedBatch> | undefined;

@@ -20,6 +20,7 @@ describe('normalizeBuildOptions', () => {
     expect(options).toMatchObject({
       catalogPath: join(root, 'data/c.duckdb'),
       table: 'code_chunks',
+      catalogMemoryLimit: '256MB',
       encoder: { model: join(root, 'apps/search/models/m.onnx'), tokenizer: join(root, 'apps/search/models/t.json'), batchSize: 4, maxLength: 256 },
       outputDir: join(root, 'apps/search/dist/index'),
       dtype: 'float32',
@@ -61,5 +62,10 @@ describe('normalizeBuildOptions', () => {
     expect(normalizeBuildOptions(config('builtin:hash'), {}, root).encoder.batchSize).toBe(8);
     // A missing model is reported by the encoder, by name; the default must not fail first.
     expect(normalizeBuildOptions(config(join(root, 'missing.onnx')), {}, root).encoder.batchSize).toBe(8);
+  });
+
+  it('takes the DuckDB memory limit from catalog.memoryLimit', () => {
+    writeFileSync(join(root, 'mem.config.json'), JSON.stringify({ catalog: { path: 'c.duckdb', memoryLimit: '1GB' } }));
+    expect(normalizeBuildOptions('mem.config.json', {}, root).catalogMemoryLimit).toBe('1GB');
   });
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { DEFAULT_MEMORY_LIMIT } from '@xtr-nx/catalog';
 import { BUILTIN_HASH, DEFAULT_MAX_LENGTH, defaultBatchSize, type EncoderOptions } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { loadConfig } from './load-config';
@@ -24,6 +25,8 @@ export interface BuildOptions {
   readonly configPath: string;
   readonly catalogPath: string;
   readonly table: string;
+  /** DuckDB memory limit for every read of the catalog. */
+  readonly catalogMemoryLimit: string;
   readonly encoder: EncoderOptions & Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads'>>;
   readonly outputDir: string;
   readonly dtype: Dtype;
@@ -53,6 +56,7 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     configPath: absoluteConfig,
     catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
     table: overrides.table ?? config.catalog.table ?? 'chunks',
+    catalogMemoryLimit: config.catalog.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     encoder: {
       ...withoutWindow(encoder),
       model: modelPath,

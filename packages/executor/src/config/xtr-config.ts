@@ -13,6 +13,8 @@ export interface XtrConfig {
      * the index depends on it and its cache key includes that target's outputs.
      */
     target?: string;
+    /** DuckDB memory limit while reading the catalog (default `256MB`). */
+    memoryLimit?: string;
   };
   encoder?: {
     /** `builtin:hash` (default) or a path to an `.onnx` token encoder. */

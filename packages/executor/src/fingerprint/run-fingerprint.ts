@@ -19,10 +19,10 @@ export interface FingerprintOptions {
  */
 export async function runFingerprint(options: FingerprintOptions, cwd: string, logger: RunLogger): Promise<boolean> {
   try {
-    const { catalogPath, table } = options.catalog
-      ? { catalogPath: options.catalog, table: options.table }
+    const { catalogPath, table, catalogMemoryLimit } = options.catalog
+      ? { catalogPath: options.catalog, table: options.table, catalogMemoryLimit: undefined }
       : normalizeBuildOptions(options.config, { table: options.table }, cwd);
-    const catalog = await openCatalog({ path: catalogPath, table });
+    const catalog = await openCatalog({ path: catalogPath, table, memoryLimit: catalogMemoryLimit });
     try {
       logger.info((await fingerprintCatalog(catalog)).fingerprint);
       return true;

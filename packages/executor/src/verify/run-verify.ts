@@ -12,6 +12,7 @@ export interface VerifyTarget {
   /** When set, the index must hold exactly this catalog's chunks with the same content. */
   readonly catalogPath?: string;
   readonly table?: string;
+  readonly memoryLimit?: string;
 }
 
 async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
@@ -25,7 +26,7 @@ async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
 export async function runVerify(target: VerifyTarget, cwd: string, logger: RunLogger): Promise<boolean> {
   const shown = displayPath(target.dir, cwd);
   try {
-    const catalog = target.catalogPath ? await openCatalog({ path: target.catalogPath, table: target.table }) : undefined;
+    const catalog = target.catalogPath ? await openCatalog({ path: target.catalogPath, table: target.table, memoryLimit: target.memoryLimit }) : undefined;
     try {
       const report = await verifyIndex(target.dir, { expected: catalog && catalogChunks(catalog) });
       if (!report.ok) {
@@ -61,6 +62,7 @@ export function verifyTargetFromConfig(configPath: string, overrides: VerifyOver
     dir: options.outputDir,
     catalogPath: overrides.checkCatalog === false ? undefined : options.catalogPath,
     table: options.table,
+    memoryLimit: options.catalogMemoryLimit,
   };
 }
 
