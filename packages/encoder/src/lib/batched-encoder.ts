@@ -18,17 +18,17 @@ export interface BatchedEncoderParts {
   readonly projection?: { readonly matrix: Matrix; readonly source: string };
 }
 
-/** One micro-batch after the model and the output head: real tokens only, members back to back. */
+/** One micro-batch after the model and the output head, still padded. */
 interface FinishedBatch {
   readonly vectors: Float32Array | Uint16Array;
   readonly squares: Float32Array;
-  /** First row of each member. */
+  /** First row of each member (its real rows follow; the rest up to the next member are padding). */
   readonly starts: Int32Array;
 }
 
 /**
  * Tokenizes a window of texts, runs them through the model in length-sorted micro-batches (so
- * each batch pads to a similar length), finishes real tokens in an onnxruntime output head
+ * each batch pads to a similar length), finishes them in an onnxruntime output head
  * (projection, NaN/Inf check, normalisation, float16), and returns the rows in the caller's order.
  */
 export class BatchedEncoder implements TokenEncoder {
@@ -105,7 +105,7 @@ export class BatchedEncoder implements TokenEncoder {
     return { lengths, vectors: vectors as Float32Array | Uint16Array };
   }
 
-  /** The model on one micro-batch, then its real-token rows through the output head. */
+  /** The model on one micro-batch, then its states through the output head. */
   private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<FinishedBatch> {
     const running = performance.now();
     const states = await this.parts.session.run(batch);
@@ -118,11 +118,10 @@ export class BatchedEncoder implements TokenEncoder {
       float16: this.parts.float16,
     });
     const head = await this.head;
-    const starts = new Int32Array(batch.length);
-    for (let k = 1; k < batch.length; k++) starts[k] = starts[k - 1] + batch[k - 1].length;
-    const real = new Float32Array((starts[batch.length - 1] + batch[batch.length - 1].length) * states.width);
-    batch.forEach((_, k) => real.set(states.rowsOf(k), starts[k] * states.width));
-    const { vectors, squares } = await head.apply(real);
+    // The head runs on the padded rows as they come out of the model: no copy, and padding is
+    // only a few rows in length-sorted batches. Only real rows are checked and kept.
+    const starts = Int32Array.from(batch, (_, k) => k * states.tokensPerText);
+    const { vectors, squares } = await head.apply(states.padded);
     this.checkWidth(head.outDim);
     this.timings.postMs += performance.now() - finishing;
     return { vectors, squares, starts };

@@ -10,11 +10,12 @@ export interface OnnxTokenModelOptions {
   readonly threads: number;
 }
 
-/** Model states of a batch; only the rows of real tokens are reachable. */
+/** Model states of a batch, padded: text `i`'s real tokens are rows `i × tokensPerText` onwards. */
 export interface TokenStates {
   readonly width: number;
-  /** The real tokens' rows of text `i` of the batch (a view, valid until the next run). */
-  rowsOf(i: number): Float32Array;
+  readonly tokensPerText: number;
+  /** `[batch × tokensPerText, width]`, row-major; rows past a text's length are padding. */
+  readonly padded: Float32Array;
 }
 
 interface ResolvedInputs {
@@ -24,10 +25,7 @@ interface ResolvedInputs {
   readonly integerType: 'int64' | 'int32';
 }
 
-/**
- * One onnxruntime session for a token encoder: pads a batch to its longest member, runs it, and
- * keeps only the rows of real tokens (padding never leaves this class).
- */
+/** One onnxruntime session for a token encoder: pads a batch to its longest member and runs it. */
 export class OnnxTokenModel {
   private constructor(
     private readonly session: InferenceSession,
@@ -68,9 +66,7 @@ export class OnnxTokenModel {
     // Ids and mask are filled as int32, then widened once for int64 models.
     const ids = new Int32Array(batch.length * maxTokens);
     const mask = new Int32Array(batch.length * maxTokens);
-    const lengths = new Int32Array(batch.length);
     batch.forEach((tokens, row) => {
-      lengths[row] = tokens.length;
       ids.set(tokens, row * maxTokens);
       mask.fill(1, row * maxTokens, row * maxTokens + tokens.length);
     });
@@ -97,8 +93,7 @@ export class OnnxTokenModel {
         `ONNX model ${this.source}: output "${this.output}" is ${output.type} [${output.dims.join(', ')}], expected float32 [batch=${batch.length}, tokens=${maxTokens}, width]. Point "encoder.output" at the per-token states.`,
       );
     }
-    const padded = output.data as Float32Array;
-    return { width, rowsOf: (i) => padded.subarray(i * maxTokens * width, (i * maxTokens + lengths[i]) * width) };
+    return { width, tokensPerText: maxTokens, padded: output.data as Float32Array };
   }
 
   async close(): Promise<void> {
