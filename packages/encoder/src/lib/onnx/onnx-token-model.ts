@@ -39,6 +39,10 @@ export class OnnxTokenModel {
       intraOpNumThreads: options.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // Spin inside a run (ops hand over fast) but park the pool when it ends: otherwise its
+      // threads spin on the cores the tokenizer and the writer need between runs. Measured on
+      // 2 cores, back to back: small model +4%, builtin:hash +4–24%, xtr-base-sized unchanged.
+      extra: { session: { force_spinning_stop: '1' } },
     };
     let session: InferenceSession;
     try {
