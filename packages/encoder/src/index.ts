@@ -4,4 +4,5 @@ export { createEncoder, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LENGTH, defaultBatchSize
 export { BUILTIN_HASH } from './lib/builtin/builtin-hash-encoder';
 export { splitCode } from './lib/builtin/code-pretokenizer';
 export { GraphBuilder, FLOAT_TYPE } from './lib/onnx/graph-builder';
+export { modelFiles } from './lib/onnx/model-files';
 export { hashFile } from './lib/fingerprint';

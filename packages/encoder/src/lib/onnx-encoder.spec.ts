@@ -1,9 +1,11 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
 import { fillSeededUniform } from './builtin/seeded-uniform';
 import { createEncoder } from './create-encoder';
 import { makeTestModel, type TestModel, writeNpy, writeOddModel } from '../test-utils/models';
+import { externalizeWeights } from '../testing/external-data';
+import { modelBytes, modelFiles } from './onnx/model-files';
 import type { EncodedBatch, EncoderOptions, TokenEncoder } from './types';
 
 const TEXTS = [
@@ -131,6 +133,27 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     const otherModel = join(dir, 'other.onnx');
     copyFileSync(unigram.model, otherModel);
     expect(await print({ model: otherModel })).not.toBe(base);
+  });
+
+  it('loads weights kept as external data, fingerprints them, and names a missing data file', async () => {
+    const { dir, model, tokenizer } = unigram;
+    const split = join(dir, 'split.onnx');
+    copyFileSync(model, split);
+    externalizeWeights(split, 'split.onnx_data');
+    const data = join(dir, 'split.onnx_data');
+    expect(modelFiles(split)).toEqual([split, data]);
+    expect(modelFiles(model)).toEqual([model]);
+    expect(modelBytes(split)).toBe(statSync(split).size + statSync(data).size);
+    const encodeWith = (m: string) => withEncoder({ model: m, tokenizer }, async (e) => ({ batch: await e.encode(TEXTS), fingerprint: e.fingerprint }));
+    const [inline, external] = [await encodeWith(model), await encodeWith(split)];
+    expect(external.batch.vectors).toEqual(inline.batch.vectors);
+    // Same .onnx bytes, other weights: the fingerprint (and so the index's cache key) must change.
+    const weights = readFileSync(data);
+    weights[weights.length - 1] ^= 1;
+    writeFileSync(data, weights);
+    expect((await encodeWith(split)).fingerprint).not.toBe(external.fingerprint);
+    unlinkSync(data);
+    await expect(createEncoder({ model: split, tokenizer, threads: 1 })).rejects.toThrow(/keeps its weights in .*split\.onnx_data, which is missing/);
   });
 
   describe('bad input', () => {

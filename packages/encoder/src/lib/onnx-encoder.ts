@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { BatchedEncoder } from './batched-encoder';
 import { combineFingerprint, hashFile } from './fingerprint';
 import { readNpyMatrix } from './npy';
+import { modelFiles } from './onnx/model-files';
 import { OnnxTokenModel } from './onnx/onnx-token-model';
 import { HfTokenizer } from './tokenizers/hf-tokenizer';
 import { EncoderError, type EncoderOptions } from './types';
@@ -26,9 +27,15 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
   }
   const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
   const projection = options.projection ? { matrix: readNpyMatrix(options.projection), source: options.projection } : undefined;
+  const externalData = modelFiles(model).slice(1);
+  const missing = externalData.filter((file) => !existsSync(file));
+  if (missing.length > 0) {
+    throw new EncoderError(`Model ${model} keeps its weights in ${missing.join(', ')}, which is missing. Put the external data file(s) beside the model, as the exporter wrote them.`);
+  }
   // Hashing hundreds of MiB and building the session both take a while: do them at once.
-  const [modelHash, tokenizerHash, projectionHash, session] = await Promise.all([
+  const [modelHash, externalDataHashes, tokenizerHash, projectionHash, session] = await Promise.all([
     hashFile(model),
+    Promise.all(externalData.map(hashFile)),
     hashFile(tokenizer),
     options.projection ? hashFile(options.projection) : undefined,
     OnnxTokenModel.load(model, { source: model, inputs: options.inputs, output: options.output, threads: options.threads }),
@@ -38,6 +45,8 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     fingerprint: combineFingerprint({
       kind: 'onnx-v1',
       modelHash,
+      // Only present with external data, so inline models keep the fingerprints they had.
+      ...(externalData.length > 0 ? { externalDataHashes } : {}),
       tokenizerHash,
       projectionHash,
       maxLength: options.maxLength,

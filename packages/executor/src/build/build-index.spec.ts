@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeBuildOptions } from '../config/normalize-options';
 import { checkIndexWithNumpy, chunkRow, makeWorkspace, SAMPLE_SOURCES, writeTestModel } from '../test-utils/fixtures';
+import { externalizeWeights } from '@xtr-nx/encoder/testing';
 import { float32ToFloat16 } from '@xtr-nx/storage';
 import { buildIndex } from './build-index';
 
@@ -80,6 +81,24 @@ describe('buildIndex', () => {
         /^Chunk 5 tokenizes to zero tokens/,
       );
       expect(existsSync(join(root, 'out'))).toBe(false);
+    });
+
+    it('warns when external weights sit under a name the Nx inputs (model.onnx*) do not cover', async () => {
+      const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), {
+        encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
+      });
+      const { model } = writeTestModel(root);
+      const messages = async () => {
+        const lines: string[] = [];
+        await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), { info: (line) => lines.push(line) });
+        return lines.filter((line) => line.startsWith('warning:'));
+      };
+      const inline = readFileSync(model);
+      externalizeWeights(model, 'model.onnx_data');
+      expect(await messages()).toEqual([]);
+      writeFileSync(model, inline);
+      externalizeWeights(model, 'weights.bin');
+      expect(await messages()).toEqual([expect.stringMatching(/keeps weights in .*weights\.bin; Nx hashes only files named model\.onnx\*/)]);
     });
   });
 });

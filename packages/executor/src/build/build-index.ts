@@ -1,6 +1,6 @@
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { createEncoder, type EncodedBatch, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
+import { createEncoder, type EncodedBatch, modelFiles, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
@@ -15,6 +15,17 @@ export class BuildError extends Error {
 /** Paths in the manifest are relative to the index folder: the same on every machine and after a cache restore. */
 function portablePath(outputDir: string, path: string): string {
   return path.startsWith('builtin:') ? path : relative(outputDir, path);
+}
+
+/**
+ * External data files Nx will not hash: the inferred target's inputs cover `<model>*` only, so
+ * weights under another name could change without a rebuild.
+ */
+function unhashedModelFiles(model: string): string[] {
+  if (model.startsWith('builtin:')) return [];
+  return modelFiles(model)
+    .slice(1)
+    .filter((file) => !basename(file).startsWith(basename(model)));
 }
 
 /** Runs `work`, turning a per-text failure into one that names the chunk. */
@@ -64,6 +75,13 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     // float16 indexes get float16 straight from onnxruntime's cast (numpy-exact), not from JS.
     const model = await createEncoder({ ...options.encoder, outputDtype: options.dtype });
     encoder = model;
+    const unhashed = unhashedModelFiles(model.model);
+    if (unhashed.length > 0) {
+      logger.info(
+        `warning: model ${model.model} keeps weights in ${unhashed.join(', ')}; Nx hashes only files named ${basename(model.model)}*, ` +
+          `so a change there would not rebuild the index. Rename the data file(s) to start with "${basename(model.model)}" or add them to the target's inputs.`,
+      );
+    }
     if (logger.isVerbose) {
       logger.info(`xtr build options: ${JSON.stringify(options, null, 2)}`);
       logger.info(`encoder ${model.model}: dim ${model.dim ?? '(from the first batch)'}, fingerprint ${model.fingerprint}`);

@@ -42,7 +42,7 @@ describe('xtr plugin createNodes', () => {
               "executor": "@xtr-nx/executor:build",
               "inputs": [
                 "{projectRoot}/xtr.config.json",
-                "{projectRoot}/models/xtr.onnx",
+                "{projectRoot}/models/xtr.onnx*",
                 "{projectRoot}/models/tokenizer.json",
                 {
                   "runtime": "node <xtr-bin> fingerprint --cache-key --config "apps/search/xtr.config.json"",
@@ -86,7 +86,7 @@ describe('xtr plugin createNodes', () => {
               "executor": "@xtr-nx/executor:verify",
               "inputs": [
                 "{projectRoot}/xtr.config.json",
-                "{projectRoot}/models/xtr.onnx",
+                "{projectRoot}/models/xtr.onnx*",
                 "{projectRoot}/models/tokenizer.json",
                 {
                   "runtime": "node <xtr-bin> fingerprint --cache-key --config "apps/search/xtr.config.json"",

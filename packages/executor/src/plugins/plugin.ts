@@ -124,11 +124,16 @@ function externalPackages(workspaceRoot: string): string[] {
   return installed || !inWorkspace ? [TOOL.name, ...ENGINE_PACKAGES] : ENGINE_PACKAGES;
 }
 
-/** The model, tokenizer and projection files the config names, as Nx file inputs. */
+/**
+ * The model, tokenizer and projection files the config names, as Nx file inputs. The model's
+ * token ends in `*` so that external data saved beside it (`model.onnx_data`, `model.onnx.data`)
+ * is hashed too: the plugin never opens the model to find out.
+ */
 function encoderFileInputs(projectRoot: string, config: Partial<XtrConfig> | undefined): string[] {
   const model = config?.encoder?.model;
-  const paths = [model?.startsWith('builtin:') ? undefined : model, config?.encoder?.tokenizer, config?.encoder?.projection];
-  return paths.map((path) => workspaceToken(projectRoot, path)).filter((input) => input !== undefined);
+  const modelInput = model?.startsWith('builtin:') ? undefined : workspaceToken(projectRoot, model);
+  const others = [config?.encoder?.tokenizer, config?.encoder?.projection].map((path) => workspaceToken(projectRoot, path));
+  return [modelInput && `${modelInput}*`, ...others].filter((input) => input !== undefined);
 }
 
 /**
