@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { BUILTIN_HASH, createBuiltinHashEncoder } from './builtin/builtin-hash-encoder';
 import { modelBytes } from './onnx/model-files';
@@ -11,14 +10,16 @@ export const DEFAULT_BATCH_SIZE = 8;
 /**
  * From this much weight (≈16M float32 parameters, external data included) a model runs fastest
  * one chunk per call: its per-token activations (3,072 floats per token in an XTR-base layer)
- * outgrow the CPU caches as a batch grows, while a single chunk already fills the matrix kernels. Measured on 2 cores with the
- * xtr-base-sized test model: batch 1 → 1,736 tok/s, 2 → 1,725, 4 → 1,644, 8 → 1,547.
+ * outgrow the CPU caches as a batch grows, while a single chunk already fills the matrix
+ * kernels. Measured on 2 cores with the xtr-base-sized test model: batch 1 → 1,736 tok/s,
+ * 2 → 1,725, 4 → 1,644, 8 → 1,547.
  */
 const LARGE_MODEL_BYTES = 64 * 2 ** 20;
 
 /** Chunks per `session.run` when the user sets none: 1 for large ONNX models, 8 otherwise. */
 export function defaultBatchSize(model: string): number {
-  if (model.startsWith('builtin:') || !existsSync(model)) return DEFAULT_BATCH_SIZE;
+  // A missing model weighs 0 here; the encoder reports it by name.
+  if (model.startsWith('builtin:')) return DEFAULT_BATCH_SIZE;
   return modelBytes(model) >= LARGE_MODEL_BYTES ? 1 : DEFAULT_BATCH_SIZE;
 }
 
