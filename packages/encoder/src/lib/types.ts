@@ -14,7 +14,7 @@ export interface EncoderTimings {
   tokenizeMs: number;
   /** onnxruntime (model and projection) only. */
   runMs: number;
-  /** Copying real rows out of padded outputs, finiteness checks, normalisation. */
+  /** The output head (projection, normalisation, float16) on padded states. */
   postMs: number;
 }
 
