@@ -12,7 +12,7 @@ export interface EncodedBatch {
 /** Cumulative time spent per stage, for benchmarks and `--verbose`. */
 export interface EncoderTimings {
   tokenizeMs: number;
-  /** onnxruntime (model and projection) only. */
+  /** The model's onnxruntime run, with filling its input tensors. */
   runMs: number;
   /** The output head (projection, normalisation, float16) on padded states. */
   postMs: number;
