@@ -23,8 +23,9 @@ export function defaultBatchSize(model: string): number {
   return modelBytes(model) >= LARGE_MODEL_BYTES ? 1 : DEFAULT_BATCH_SIZE;
 }
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const resolved = value ?? fallback;
+/** `value`, checked, or the default, computed only when needed (the batch default reads the model). */
+function positiveInteger(name: string, value: number | undefined, fallback: () => number): number {
+  const resolved = value ?? fallback();
   if (!Number.isInteger(resolved) || resolved < 1) throw new EncoderError(`encoder.${name} must be a positive integer, got ${resolved}.`);
   return resolved;
 }
@@ -33,9 +34,9 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 export async function createEncoder(options: EncoderOptions): Promise<TokenEncoder> {
   const resolved: ResolvedEncoderOptions = {
     ...options,
-    maxLength: positiveInteger('maxLength', options.maxLength, DEFAULT_MAX_LENGTH),
-    batchSize: positiveInteger('batchSize', options.batchSize, defaultBatchSize(options.model)),
-    threads: positiveInteger('threads', options.threads, availableParallelism()),
+    maxLength: positiveInteger('maxLength', options.maxLength, () => DEFAULT_MAX_LENGTH),
+    batchSize: positiveInteger('batchSize', options.batchSize, () => defaultBatchSize(options.model)),
+    threads: positiveInteger('threads', options.threads, availableParallelism),
     normalize: options.normalize ?? true,
   };
   if (resolved.model === BUILTIN_HASH) return createBuiltinHashEncoder(resolved);

@@ -14,13 +14,28 @@ const INLINE_WEIGHTS_BYTES = 64 * 2 ** 20;
  * chose), which onnxruntime loads from beside the model. A file that is not ONNX yields just
  * itself: loading it reports the problem.
  */
-export function modelFiles(model: string): string[] {
-  if (!existsSync(model) || statSync(model).size >= INLINE_WEIGHTS_BYTES) return [model];
+export function modelFiles(model: string): readonly string[] {
+  if (!existsSync(model)) return [model];
+  const { size, mtimeMs } = statSync(model);
+  if (size >= INLINE_WEIGHTS_BYTES) return [model];
+  // One build asks three times (batch default, fingerprint, Nx-input warning); parse once.
+  const key = `${model}\0${size}\0${mtimeMs}`;
+  let files = parsed.get(key);
+  if (!files) {
+    files = [model, ...externalDataFiles(model)];
+    parsed.set(key, files);
+  }
+  return files;
+}
+
+const parsed = new Map<string, readonly string[]>();
+
+function externalDataFiles(model: string): string[] {
   let graph: onnx.IGraphProto | null | undefined;
   try {
     graph = onnx.ModelProto.decode(readFileSync(model)).graph;
   } catch {
-    return [model];
+    return [];
   }
   const locations = new Set<string>();
   for (const tensor of graph?.initializer ?? []) {
@@ -28,7 +43,7 @@ export function modelFiles(model: string): string[] {
     const location = tensor.externalData?.find((entry) => entry.key === 'location')?.value;
     if (location) locations.add(resolve(dirname(model), location));
   }
-  return [model, ...[...locations].sort()];
+  return [...locations].sort();
 }
 
 /** Bytes of a model with its external data: what decides how it is best batched. */
