@@ -22,8 +22,8 @@ export interface BatchedEncoderParts {
 interface FinishedBatch {
   readonly vectors: Float32Array | Uint16Array;
   readonly squares: Float32Array;
-  /** First row of each member (its real rows follow; the rest up to the next member are padding). */
-  readonly starts: Int32Array;
+  /** Rows per member: member k's real rows start at row k × tokensPerText, padding fills the rest. */
+  readonly tokensPerText: number;
 }
 
 /**
@@ -88,7 +88,7 @@ export class BatchedEncoder implements TokenEncoder {
         // Rows go straight to their final place: one allocation per window, not per batch.
         vectors ??= makeVectors(totalRows * width);
         groups[g].forEach((text, k) => {
-          const start = finished.starts[k];
+          const start = k * finished.tokensPerText;
           for (let row = 0; row < lengths[text]; row++) {
             if (!Number.isFinite(finished.squares[start + row])) {
               throw new TextEncodingError(`produced NaN or Infinity at token ${row} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
@@ -120,11 +120,10 @@ export class BatchedEncoder implements TokenEncoder {
     const head = await this.head;
     // The head runs on the padded rows as they come out of the model: no copy, and padding is
     // only a few rows in length-sorted batches. Only real rows are checked and kept.
-    const starts = Int32Array.from(batch, (_, k) => k * states.tokensPerText);
     const { vectors, squares } = await head.apply(states.padded);
     this.checkWidth(head.outDim);
     this.timings.postMs += performance.now() - finishing;
-    return { vectors, squares, starts };
+    return { vectors, squares, tokensPerText: states.tokensPerText };
   }
 
   private checkWidth(width: number): void {
