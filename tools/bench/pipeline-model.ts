@@ -1,9 +1,10 @@
 /**
  * One model's pipeline benchmark, in its own process (so its peak RSS is its own). Prints JSON:
- * end-to-end build throughput, the raw `session.run` throughput on the same windows measured
- * right after in the same process (with the CPU the model and the tokenizer need, which bounds the
- * efficiency any pipeline can reach on this machine), the reference pipeline's throughput (batch 1, catalog order,
- * every vector held in memory, written at the end), stage shares and peak RSS.
+ * end-to-end build throughput; the raw `session.run` throughput on the same windows, measured
+ * right after in the same process, with the CPU the model and the tokenizer need (which bounds
+ * the efficiency any pipeline can reach on this machine); the reference pipeline's throughput
+ * (batch 1, catalog order, every vector held in memory, written at the end); stage shares and
+ * peak RSS.
  *
  *   node --conditions=@xtr-nx/source --import tsx tools/bench/pipeline-model.ts <model-dir|builtin:hash> <chunks> [--threads N] [--window N]
  */
