@@ -1,8 +1,8 @@
 export { createNodes, createNodesV2, type XtrPluginOptions } from './plugins/plugin';
-export { buildIndex, BuildError } from './build/build-index';
-export { runBuild } from './build/run-build';
-export type { BuildSummary } from './build/build-summary';
-export type { BuildLogger } from './build/progress';
+export { buildIndex, BuildError } from './pipeline/build-index';
+export { runBuild } from './pipeline/run-build';
+export type { BuildSummary } from './pipeline/build-summary';
+export type { BuildLogger } from './pipeline/progress';
 export { normalizeBuildOptions, type BuildOptions, type BuildOverrides } from './config/normalize-options';
 export { loadConfig } from './config/load-config';
 export { ConfigError, CONFIG_FILE_NAME, type XtrConfig } from './config/xtr-config';

@@ -11,6 +11,8 @@ export interface BatchedEncoderParts {
   readonly batchSize: number;
   readonly overlap: boolean;
   readonly normalize: boolean;
+  /** Whether output rows are unit length, when the model itself normalises (default: `normalize`). */
+  readonly normalized?: boolean;
   /** Emit float16 bits instead of float32 values. */
   readonly float16: boolean;
   /** Known up front (built-in encoder) or checked against the model's output. */
@@ -34,6 +36,7 @@ interface FinishedBatch {
 export class BatchedEncoder implements TokenEncoder {
   readonly model: string;
   readonly fingerprint: string;
+  readonly normalized: boolean;
   readonly timings: EncoderTimings = { tokenizeMs: 0, runMs: 0, postMs: 0 };
   private width: number | undefined;
   private head: Promise<OutputHead> | undefined;
@@ -41,6 +44,7 @@ export class BatchedEncoder implements TokenEncoder {
   constructor(private readonly parts: BatchedEncoderParts) {
     this.model = parts.model;
     this.fingerprint = parts.fingerprint;
+    this.normalized = parts.normalized ?? parts.normalize;
     this.width = parts.dim;
   }
 

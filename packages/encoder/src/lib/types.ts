@@ -34,6 +34,8 @@ export interface TokenEncoder {
    * fingerprints mean equal vectors for equal text.
    */
   readonly fingerprint: string;
+  /** Whether every vector is L2-normalised (recorded in the manifest, checked by verify). */
+  readonly normalized: boolean;
   readonly timings: EncoderTimings;
   /** `tokenize` then `encodeTokenized`; split so a pipeline can tokenize ahead of the model. */
   encode(texts: readonly string[]): Promise<EncodedBatch>;

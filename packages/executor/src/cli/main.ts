@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { runBuild } from '../build/run-build';
+import { runBuild } from '../pipeline/run-build';
 import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
 import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';

@@ -52,7 +52,7 @@ export function manyChunks(count: number): ChunkRow[] {
 /** A trained tokenizer and a small random transformer in `dir`, via the encoder's testing API. */
 export function writeTestModel(dir: string): { model: string; tokenizer: string } {
   const tokenizer = join(dir, 'tokenizer.json');
-  trainTokenizer('wordpiece', [join(__dirname, '../build/build-index.ts'), join(__dirname, '../plugins/plugin.ts')], tokenizer);
+  trainTokenizer('wordpiece', [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')], tokenizer);
   const vocabSize = Object.keys(JSON.parse(readFileSync(tokenizer, 'utf8')).model.vocab).length;
   const model = join(dir, 'model.onnx');
   writeFileSync(model, buildTransformerModel({ vocabSize, size: SMALL_SIZE, seed: 1, projectionDim: 32 }));

@@ -27,7 +27,7 @@ describe('IndexReader', () => {
     await writer.append(ids, lengths, seededUnitRows(16, 1), [1n, 2n, 3n, 4n]);
     await writer.commit({
       tool: { name: 't', version: '0' },
-      encoder: { model: 'm', fingerprint: 'f' },
+      encoder: { model: 'm', fingerprint: 'f', normalized: true },
       catalog: { path: 'c', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
     });
 

@@ -10,7 +10,7 @@ import { recoverOutput } from './publish';
 const DIM = 4;
 const MANIFEST: ManifestInput = {
   tool: { name: '@xtr-nx/storage', version: 'test' },
-  encoder: { model: 'test', fingerprint: 'f' },
+  encoder: { model: 'test', fingerprint: 'f', normalized: true },
   catalog: { path: 'c.duckdb', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
 };
 

@@ -15,7 +15,8 @@ export interface IndexMeta {
 export interface IndexManifest {
   formatVersion: 1;
   tool: { name: string; version: string };
-  encoder: { model: string; fingerprint: string };
+  /** `normalized`: every row was L2-normalised, so verify checks unit norms. */
+  encoder: { model: string; fingerprint: string; normalized: boolean };
   /** `fingerprint` digests the catalog's `(id, content)` rows; see @xtr-nx/catalog. */
   catalog: { path: string; table: string; nullIdsSkipped: number; fingerprint: string };
   dim: number;

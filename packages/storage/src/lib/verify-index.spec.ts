@@ -20,7 +20,7 @@ async function makeIndex(count = 5) {
   await writer.append(ids, lengths, vectors, hashes);
   await writer.commit({
     tool: { name: 't', version: '0' },
-    encoder: { model: 'm', fingerprint: 'f' },
+    encoder: { model: 'm', fingerprint: 'f', normalized: true },
     catalog: { path: 'c', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
   });
   return { dir, ids: Array.from(ids), hashes: hashes.map((h) => h.toString(16).padStart(16, '0')) };

@@ -55,6 +55,7 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     float16: options.outputDtype === 'float16',
     // The graph ends in an L2 normalisation: doing it again in JS would only cost time.
     normalize: false,
+    normalized: true,
     dim: DIM,
   });
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type ExecutorContext, logger } from '@nx/devkit';
-import { runBuild } from '../../build/run-build';
+import { runBuild } from '../../pipeline/run-build';
 import { CONFIG_FILE_NAME } from '../../config/xtr-config';
 import type { BuildExecutorSchema } from './schema';
 

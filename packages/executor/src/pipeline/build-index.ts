@@ -116,7 +116,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
       tool: TOOL,
-      encoder: { model: portablePath(options.outputDir, model.model), fingerprint: model.fingerprint },
+      encoder: { model: portablePath(options.outputDir, model.model), fingerprint: model.fingerprint, normalized: model.normalized },
       catalog: {
         path: portablePath(options.outputDir, options.catalogPath),
         table: options.table,
