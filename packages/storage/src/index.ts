@@ -5,4 +5,6 @@ export { formatMeta, parseMeta } from './lib/meta-json';
 export { IndexWriter, type IndexWriterOptions, type ManifestInput, type WrittenIndex } from './lib/index-writer';
 export { IndexReader, maxSim, type ChunkLocation } from './lib/index-reader';
 export { verifyIndex, type ExpectedChunks, type VerifyOptions, type VerifyReport } from './lib/verify-index';
-export { recoverOutput } from './lib/publish';
+export { OutputSlot } from './lib/output-slot';
+export { assertReplaceable, resolveOutputDir, type ProtectedPath } from './lib/output-guard';
+export { readableIndexDir } from './lib/publish';

@@ -1,10 +1,12 @@
 import { basename, relative } from 'node:path';
 import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { createEncoder, type EncodedBatch, modelFiles, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
-import { IndexWriter } from '@xtr-nx/storage';
+import { IndexWriter, OutputSlot, type ProtectedPath } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
 import type { BuildSummary, StageTimings } from './build-summary';
+import { abortable } from './interrupts';
+import { outputGuards } from './output-guards';
 import { prefetch } from './prefetch';
 import { type BuildLogger, Progress } from './progress';
 
@@ -58,14 +60,25 @@ async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: To
  * go straight to the staging file; only a complete index is published, so any failure leaves the
  * previous index as it was.
  */
-export async function buildIndex(options: BuildOptions, logger: BuildLogger): Promise<BuildSummary> {
+export interface BuildControl {
+  /** Paths the output folder must neither be nor contain, beyond the build's own inputs (e.g. project roots). */
+  readonly protect?: readonly ProtectedPath[];
+  /** Aborting stops the build at once: nothing is published, the staging folder is removed. */
+  readonly signal?: AbortSignal;
+}
+
+export async function buildIndex(options: BuildOptions, logger: BuildLogger, control: BuildControl = {}): Promise<BuildSummary> {
   const started = performance.now();
-  const catalog = await openCatalog({ path: options.catalogPath, table: options.table, memoryLimit: options.catalogMemoryLimit });
+  const { signal } = control;
+  // Before any work: a folder the build must not replace is refused now, not after hours of encoding.
+  const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect));
+  let catalog: Awaited<ReturnType<typeof openCatalog>> | undefined;
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
   let encoding: Promise<EncodedBatch> | undefined;
   try {
-    const total = await countChunks(catalog);
+    catalog = await openCatalog({ path: options.catalogPath, table: options.table, memoryLimit: options.catalogMemoryLimit });
+    const total = await abortable(countChunks(catalog), signal);
     if (total === 0) {
       throw new BuildError(
         `Catalog ${options.catalogPath} has no chunks with a non-NULL id in "${options.table}": nothing to index. ` +
@@ -73,7 +86,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       );
     }
     // float16 indexes get float16 straight from onnxruntime's cast (numpy-exact), not from JS.
-    const model = await createEncoder({ ...options.encoder, outputDtype: options.dtype });
+    const model = await abortable(createEncoder({ ...options.encoder, outputDtype: options.dtype }), signal);
     encoder = model;
     const unhashed = unhashedModelFiles(model.model);
     if (unhashed.length > 0) {
@@ -94,7 +107,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     /** Hashes, float16 and write of one encoded window. */
     const store = async ({ batch, encoded }: { batch: ChunkBatch; encoded: EncodedBatch }) => {
       // The width of a learned model is known once it has run.
-      writer ??= await IndexWriter.create({ outDir: options.outputDir, dim: model.dim as number, dtype: options.dtype });
+      writer ??= await IndexWriter.create({ outDir: slot.outDir, dim: model.dim as number, dtype: options.dtype, slot });
       const hashes = batch.contents.map(contentHash);
       fingerprint.update(batch.ids, hashes);
       await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
@@ -104,15 +117,17 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
     let previous: { batch: ChunkBatch; encoded: EncodedBatch } | undefined;
     const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages));
     for await (const { batch, tokens: tokenized } of windows) {
+      signal?.throwIfAborted();
       encoding = naming(batch, () => model.encodeTokenized(tokenized));
       // Observed below; this keeps a failure during `store` from leaving it unhandled meanwhile.
       encoding.catch(() => undefined);
       // Window n-1 is stored while onnxruntime encodes window n.
       if (previous) await store(previous);
-      previous = { batch, encoded: await encoding };
+      previous = { batch, encoded: await abortable(encoding, signal) };
     }
     if (previous) await store(previous);
     progress.done();
+    signal?.throwIfAborted();
     if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
       tool: TOOL,
@@ -133,16 +148,21 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger): Pr
       dim: model.dim as number,
       dtype: options.dtype,
       model: model.model,
-      outputDir: written.outDir,
+      outputDir: options.outputDir,
       files: written.files,
       bytes: written.bytes,
       elapsedMs: performance.now() - started,
       stages: { ...stages, ...model.timings, ...done.timings },
     };
   } finally {
-    await encoding?.catch(() => undefined);
     await writer?.abort();
-    await encoder?.close();
-    catalog.close();
+    await slot.release();
+    // Interrupted: the process exits next, and the model may still be mid-run; closing native
+    // resources under it would only risk a crash.
+    if (!signal?.aborted) {
+      await encoding?.catch(() => undefined);
+      await encoder?.close();
+      catalog?.close();
+    }
   }
 }

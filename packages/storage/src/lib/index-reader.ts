@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs
 import { join } from 'node:path';
 import { float16ToFloat32 } from './float16';
 import { parseMeta } from './meta-json';
+import { readableIndexDir } from './publish';
 import { type IndexManifest, type IndexMeta, ITEM_SIZE, MANIFEST_FILE, META_FILE, StorageError, TOKENS_FILE } from './types';
 
 /** Where a chunk's rows are in the token matrix. */
@@ -27,7 +28,9 @@ export class IndexReader {
     this.positions = new Map(meta.chunk_ids.map((id, i) => [id, i]));
   }
 
-  static open(dir: string): IndexReader {
+  /** Opens the index at `dir`, putting it back first if a publish there died midway. */
+  static open(at: string): IndexReader {
+    const dir = readableIndexDir(at);
     const metaPath = join(dir, META_FILE);
     if (!existsSync(metaPath)) throw new StorageError(`No index at ${dir}: ${META_FILE} is missing. Build it first (nx run <project>:xtr-index).`);
     const meta = parseMeta(readFileSync(metaPath, 'utf8'));

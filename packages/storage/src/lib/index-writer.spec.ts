@@ -1,11 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkIndexWithNumpy } from '../test-utils/python';
 import { IndexWriter, type ManifestInput } from './index-writer';
 import { parseMeta } from './meta-json';
-import { recoverOutput } from './publish';
 
 const DIM = 4;
 const MANIFEST: ManifestInput = {
@@ -34,6 +32,7 @@ describe('IndexWriter', () => {
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'xtr-writer-'));
   });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it.each(['float16', 'float32'] as const)('writes %s artifacts the Python reader loads', async (dtype) => {
     const outDir = join(root, 'index');
@@ -94,24 +93,6 @@ describe('IndexWriter', () => {
     await writer.append(...batch(1n, [5, 5]));
     await writer.abort();
     expect(readFileSync(join(outDir, 'tokens.f16')).equals(before)).toBe(true);
-    expect(readdirSync(root)).toEqual(['index']);
-  });
-
-  it('restores the previous index when a publish died between its two renames', async () => {
-    const outDir = join(root, 'index');
-    await writeIndex(outDir, 'float16', batch(1n, [2]));
-    // What a SIGKILL after "retire the old index" leaves: no output folder, one retired sibling.
-    await rename(outDir, join(root, '.index.xtr-retired-999999999-abcd'));
-    await recoverOutput(outDir);
-    expect(existsSync(join(outDir, 'index.meta.json'))).toBe(true);
-    expect(readdirSync(root)).toEqual(['index']);
-  });
-
-  it('removes staging folders left by builds that are no longer running', async () => {
-    const outDir = join(root, 'index');
-    await writeIndex(outDir, 'float16', batch(1n, [2]));
-    await rename(join(outDir), join(root, '.index.xtr-staging-999999999-abcd'));
-    await writeIndex(outDir, 'float16', batch(1n, [2]));
     expect(readdirSync(root)).toEqual(['index']);
   });
 });

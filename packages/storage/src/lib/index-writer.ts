@@ -1,11 +1,12 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
 import { manifestPieces, metaPieces, writePieces } from './meta-json';
 import { permuteRows } from './permute-rows';
-import { createStagingDir, publishStagingDir } from './publish';
+import { OutputSlot } from './output-slot';
+import { ARRIVAL_FILE } from './owned-dir';
 import {
   type Dtype,
   type IndexManifest,
@@ -20,6 +21,12 @@ export interface IndexWriterOptions {
   readonly outDir: string;
   readonly dim: number;
   readonly dtype: Dtype;
+  /**
+   * The output folder, already claimed (a build claims it before any encoding, so a folder it
+   * must not replace is refused at once). The writer releases it on commit or abort. Without
+   * one, the writer claims `outDir` itself.
+   */
+  readonly slot?: OutputSlot;
 }
 
 async function writeTextFile(path: string, pieces: Iterable<string>): Promise<void> {
@@ -42,8 +49,6 @@ export interface WrittenIndex {
   readonly files: readonly string[];
 }
 
-const UNSORTED_FILE = 'tokens.arrival';
-
 /**
  * Streams token rows into a staging folder as batches arrive — memory holds one batch plus four
  * numbers per chunk — and publishes the complete index atomically on `commit`. Chunks may arrive
@@ -65,14 +70,22 @@ export class IndexWriter {
 
   private constructor(
     private readonly options: IndexWriterOptions,
-    private readonly staging: string,
+    private readonly slot: OutputSlot,
     private readonly tokens: FileHandle,
   ) {}
 
   static async create(options: IndexWriterOptions): Promise<IndexWriter> {
-    const staging = await createStagingDir(options.outDir);
-    const tokens = await open(join(staging, UNSORTED_FILE), 'w+');
-    return new IndexWriter(options, staging, tokens);
+    const slot = options.slot ?? (await OutputSlot.claim(options.outDir));
+    try {
+      return new IndexWriter(options, slot, await open(join(slot.staging, ARRIVAL_FILE), 'w+'));
+    } catch (error) {
+      await slot.release();
+      throw error;
+    }
+  }
+
+  private get staging(): string {
+    return this.slot.staging;
   }
 
   /**
@@ -118,13 +131,14 @@ export class IndexWriter {
 
   /** Orders rows by id if needed, writes the metadata and replaces the previous index in one step. */
   async commit(manifest: ManifestInput): Promise<WrittenIndex> {
-    const { dim, dtype, outDir } = this.options;
+    const { dim, dtype } = this.options;
+    const { outDir } = this.slot;
     const order = this.idOrder();
     const tokensPath = join(this.staging, TOKENS_FILE[dtype]);
     let checksum = this.checksum;
     if (this.ascending) {
       await this.tokens.close();
-      await rename(join(this.staging, UNSORTED_FILE), tokensPath);
+      await rename(join(this.staging, ARRIVAL_FILE), tokensPath);
     } else {
       checksum = createHash('sha256');
       const target = await open(tokensPath, 'w');
@@ -134,7 +148,7 @@ export class IndexWriter {
         await target.close();
         await this.tokens.close();
       }
-      await rm(join(this.staging, UNSORTED_FILE));
+      await unlink(join(this.staging, ARRIVAL_FILE));
     }
     const ids = this.ids.values();
     const lengths = this.lengths.values();
@@ -165,11 +179,11 @@ export class IndexWriter {
         totalTokens: this.totalTokens,
         tokensFile: TOKENS_FILE[dtype],
         tokensSha256: checksum.digest('hex'),
-        builtAt: new Date().toISOString(),
         contentHashes: sortedHashes,
       }),
     );
-    await publishStagingDir(this.staging, outDir);
+    await this.slot.publish();
+    await this.slot.release();
     return {
       outDir,
       docCount,
@@ -192,9 +206,9 @@ export class IndexWriter {
     return order;
   }
 
-  /** Drops the staging folder; the previous index is untouched. */
+  /** Drops the staging folder and frees the output; the previous index is untouched. */
   async abort(): Promise<void> {
     await this.tokens.close().catch(() => undefined);
-    await rm(this.staging, { recursive: true, force: true });
+    await this.slot.release();
   }
 }

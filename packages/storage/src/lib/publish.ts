@@ -1,61 +1,58 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { withLockIfFree } from './output-lock';
+import { removeOwnedDir } from './owned-dir';
 
 /**
  * Staging and publishing of index folders. A build writes into a hidden sibling of the output
- * folder (same file system, so rename is atomic) and only a complete, fsynced folder replaces the
- * previous index. Folder names carry the builder's pid, so leftovers of killed builds are
- * recognisable and removed by the next build.
+ * folder (same file system, so rename is atomic), and only a complete, fsynced folder replaces
+ * the previous index: the old folder is renamed aside ("retired"), the new one renamed in, the
+ * old one removed. Everything here that moves or removes folders runs under the output's lock.
  */
 const STAGING = 'xtr-staging';
 const RETIRED = 'xtr-retired';
 
-function sibling(outDir: string, kind: string): string {
-  return join(dirname(outDir), `.${basename(outDir)}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
+export function siblingPath(outDir: string, kind: typeof STAGING | typeof RETIRED): string {
+  return join(dirname(outDir), `.${basename(outDir)}.${kind}-${randomBytes(6).toString('hex')}`);
 }
 
-function siblingsOf(names: readonly string[], outDir: string, kind: string): string[] {
+export const stagingPath = (outDir: string) => siblingPath(outDir, STAGING);
+
+function siblingsOf(outDir: string, kind: string): string[] {
   const prefix = `.${basename(outDir)}.${kind}-`;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(outDir));
+  } catch {
+    return [];
+  }
   return names.filter((name) => name.startsWith(prefix)).map((name) => join(dirname(outDir), name));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function ownerPid(path: string): number {
-  return Number(/-(\d+)-[0-9a-f]+$/.exec(path)?.[1] ?? NaN);
+/**
+ * Under the output's lock: puts the previous index back if a publish died between its two
+ * renames, and removes what builds that died left behind. The lock is proof that no live build
+ * owns any of these folders, so no pid or clock is consulted.
+ */
+export function recoverOutputSync(outDir: string): void {
+  const retired = siblingsOf(outDir, RETIRED);
+  if (!existsSync(outDir) && retired.length > 0) renameSync(retired[0], outDir);
+  for (const leftover of [...siblingsOf(outDir, STAGING), ...siblingsOf(outDir, RETIRED)]) removeOwnedDir(leftover);
 }
 
 /**
- * Repairs what an interrupted publish or build left behind: puts a retired index back if the
- * new one never arrived, and deletes staging folders of builders that are no longer running.
+ * The folder to read the index at `dir` from. Normally `dir` itself; after a publish that died
+ * between its renames, the previous index is put back first. While a build holds the lock (it is
+ * between its renames right now), the retired folder is the complete previous index: read that.
  */
-export async function recoverOutput(outDir: string): Promise<void> {
-  const parent = dirname(outDir);
-  if (!existsSync(parent)) return;
-  const names = await readdir(parent);
-  const retired = siblingsOf(names, outDir, RETIRED);
-  if (!existsSync(outDir) && retired.length > 0) await rename(retired[0], outDir);
-  const stale = [...siblingsOf(names, outDir, STAGING), ...(existsSync(outDir) ? retired : retired.slice(1))];
-  await Promise.all(
-    stale.filter((path) => !isAlive(ownerPid(path))).map((path) => rm(path, { recursive: true, force: true })),
-  );
-}
-
-export async function createStagingDir(outDir: string): Promise<string> {
-  await mkdir(dirname(outDir), { recursive: true });
-  await recoverOutput(outDir);
-  const staging = sibling(outDir, STAGING);
-  await mkdir(staging);
-  return staging;
+export function readableIndexDir(dir: string): string {
+  if (existsSync(dir)) return dir;
+  const retired = siblingsOf(dir, RETIRED);
+  if (retired.length === 0) return dir;
+  if (withLockIfFree(dir, () => recoverOutputSync(dir))) return dir;
+  return retired[0];
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -68,18 +65,19 @@ async function fsyncPath(path: string): Promise<void> {
 }
 
 /**
- * Swaps a complete staging folder into `outDir`. Between the two renames a crash leaves only
- * the retired folder, which `recoverOutput` renames back: a reader never sees a partial index.
+ * Swaps a complete staging folder into `outDir` (under the output's lock). A crash between the
+ * two renames leaves the previous index in its retired folder, which the next reader or build
+ * puts back.
  */
 export async function publishStagingDir(staging: string, outDir: string): Promise<void> {
   for (const name of await readdir(staging)) await fsyncPath(join(staging, name));
   await fsyncPath(staging);
   let retired: string | undefined;
   if (existsSync(outDir)) {
-    retired = sibling(outDir, RETIRED);
-    await rename(outDir, retired);
+    retired = siblingPath(outDir, RETIRED);
+    renameSync(outDir, retired);
   }
-  await rename(staging, outDir);
+  renameSync(staging, outDir);
   await fsyncPath(dirname(outDir));
-  if (retired) await rm(retired, { recursive: true, force: true });
+  if (retired) removeOwnedDir(retired);
 }

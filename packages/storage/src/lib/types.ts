@@ -25,7 +25,6 @@ export interface IndexManifest {
   totalTokens: number;
   tokensFile: string;
   tokensSha256: string;
-  builtAt: string;
   /** Per chunk, aligned with `chunk_ids`: 64-bit hash of its text (16 hex digits). */
   contentHashes: string[];
 }

@@ -10,8 +10,14 @@ export default async function buildExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const { config, ...overrides } = options;
-  const projectRoot = context.projectsConfigurations.projects[context.projectName ?? '']?.root ?? '.';
+  const projects = context.projectsConfigurations.projects;
+  const projectRoot = projects[context.projectName ?? '']?.root ?? '.';
   const log = { info: (m: string) => logger.info(m), error: (m: string) => logger.error(m), isVerbose: context.isVerbose };
-  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, log);
+  // An output folder that is or holds a project would take the project with it when replaced.
+  const protect = [
+    { path: context.root, what: 'the workspace root' },
+    ...Object.entries(projects).map(([name, project]) => ({ path: join(context.root, project.root), what: `the root of project ${name}` })),
+  ];
+  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, log, protect);
   return { success };
 }

@@ -1,0 +1,85 @@
+import { statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as lockfile from 'proper-lockfile';
+import { StorageError } from './types';
+
+/**
+ * One build at a time publishes into a folder, and recovery after a crash happens only under the
+ * same lock. The lock is a directory whose mtime the holder refreshes (a heartbeat): it works
+ * across processes, PID namespaces and containers sharing the folder, where a pid says nothing.
+ * A holder that died stops refreshing, and its lock is taken over once it is this old.
+ */
+export const LOCK_STALE_MS = 15_000;
+const LOCK_REFRESH_MS = 5_000;
+
+export interface OutputLock {
+  /** Set when another process took the lock over (this one stalled past the stale age). */
+  readonly compromised: () => Error | undefined;
+  release(): Promise<void>;
+  /** For exit paths that cannot wait: signal handlers. */
+  releaseSync(): void;
+}
+
+export function lockPathOf(outDir: string): string {
+  return join(dirname(outDir), `.${basename(outDir)}.xtr-lock`);
+}
+
+function options(outDir: string, onCompromised: (error: Error) => void): lockfile.LockOptions {
+  return { realpath: false, lockfilePath: lockPathOf(outDir), stale: LOCK_STALE_MS, update: LOCK_REFRESH_MS, onCompromised };
+}
+
+function heldError(outDir: string): StorageError {
+  const lockPath = lockPathOf(outDir);
+  const mtime = statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs;
+  const age = mtime === undefined ? '' : ` (refreshed ${Math.max(0, (Date.now() - mtime) / 1000).toFixed(0)} s ago)`;
+  return new StorageError(
+    `Another xtr build is publishing to ${outDir}: ${lockPath} is held${age}. Wait for that build to finish, or ` +
+      `build into another folder. A lock left by a killed build is taken over ${LOCK_STALE_MS / 1000} s after it stopped.`,
+  );
+}
+
+function isHeld(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === 'ELOCKED';
+}
+
+/** Takes the folder's lock, or fails at once naming the build that holds it. */
+export async function lockOutput(outDir: string): Promise<OutputLock> {
+  let compromised: Error | undefined;
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(outDir, options(outDir, (error) => (compromised = error)));
+  } catch (error) {
+    throw isHeld(error) ? heldError(outDir) : error;
+  }
+  let released = false;
+  return {
+    compromised: () => compromised,
+    release: async () => {
+      if (released || compromised) return;
+      released = true;
+      await release();
+    },
+    releaseSync: () => {
+      if (released || compromised) return;
+      released = true;
+      lockfile.unlockSync(outDir, { realpath: false, lockfilePath: lockPathOf(outDir) });
+    },
+  };
+}
+
+/** Runs `work` under the folder's lock if it is free; returns false without running it when held. */
+export function withLockIfFree(outDir: string, work: () => void): boolean {
+  let release: () => void;
+  try {
+    release = lockfile.lockSync(outDir, options(outDir, () => undefined));
+  } catch (error) {
+    if (isHeld(error)) return false;
+    throw error;
+  }
+  try {
+    work();
+  } finally {
+    release();
+  }
+  return true;
+}
