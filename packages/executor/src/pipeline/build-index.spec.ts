@@ -66,7 +66,7 @@ describe('buildIndex', () => {
       expect(summary).toMatchObject({ chunks: 4, dim: 32, model: join(root, 'model.onnx') });
       expect(await checkIndexWithNumpy(join(root, 'out/index'))).toMatchObject({ dim: 32, doc_count: 4 });
       const manifest = JSON.parse(readFileSync(join(root, 'out/index/xtr.manifest.json'), 'utf8'));
-      expect(manifest.encoder).toEqual({ model: '../../model.onnx', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) });
+      expect(manifest.encoder).toEqual({ model: '../../model.onnx', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), normalized: true });
     });
 
     it('names the chunk that tokenizes to nothing and publishes nothing', async () => {

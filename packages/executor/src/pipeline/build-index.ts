@@ -71,7 +71,7 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger, con
   const started = performance.now();
   const { signal } = control;
   // Before any work: a folder the build must not replace is refused now, not after hours of encoding.
-  const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect));
+  const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect), { onWait: (message) => logger.info(message), signal });
   let catalog: Awaited<ReturnType<typeof openCatalog>> | undefined;
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename, dirname, join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
-import { StorageError } from './types';
 
 /**
  * One build at a time publishes into a folder, and recovery after a crash happens only under the
@@ -11,6 +11,15 @@ import { StorageError } from './types';
  */
 export const LOCK_STALE_MS = 15_000;
 const LOCK_REFRESH_MS = 5_000;
+const LOCK_POLL_MS = 500;
+
+/** How a claim waits for a folder another build holds. */
+export interface LockWait {
+  /** Told once, when the claim starts waiting. */
+  readonly onWait?: (message: string) => void;
+  /** Stops waiting (the claim rejects with the abort reason). */
+  readonly signal?: AbortSignal;
+}
 
 export interface OutputLock {
   /** Set when another process took the lock over (this one stalled past the stale age). */
@@ -28,13 +37,13 @@ function options(outDir: string, onCompromised: (error: Error) => void): lockfil
   return { realpath: false, lockfilePath: lockPathOf(outDir), stale: LOCK_STALE_MS, update: LOCK_REFRESH_MS, onCompromised };
 }
 
-function heldError(outDir: string): StorageError {
+function heldMessage(outDir: string): string {
   const lockPath = lockPathOf(outDir);
   const mtime = statSync(lockPath, { throwIfNoEntry: false })?.mtimeMs;
   const age = mtime === undefined ? '' : ` (refreshed ${Math.max(0, (Date.now() - mtime) / 1000).toFixed(0)} s ago)`;
-  return new StorageError(
-    `Another xtr build is publishing to ${outDir}: ${lockPath} is held${age}. Wait for that build to finish, or ` +
-      `build into another folder. A lock left by a killed build is taken over ${LOCK_STALE_MS / 1000} s after it stopped.`,
+  return (
+    `Another xtr build is publishing to ${outDir}: ${lockPath} is held${age}. Waiting for it to finish; ` +
+    `a lock left by a killed build is taken over ${LOCK_STALE_MS / 1000} s after it stopped.`
   );
 }
 
@@ -42,14 +51,21 @@ function isHeld(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ELOCKED';
 }
 
-/** Takes the folder's lock, or fails at once naming the build that holds it. */
-export async function lockOutput(outDir: string): Promise<OutputLock> {
+/** Takes the folder's lock; builds into one folder run one after the other, like cargo's build lock. */
+export async function lockOutput(outDir: string, wait: LockWait = {}): Promise<OutputLock> {
   let compromised: Error | undefined;
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(outDir, options(outDir, (error) => (compromised = error)));
-  } catch (error) {
-    throw isHeld(error) ? heldError(outDir) : error;
+  for (let waiting = false; ; waiting = true) {
+    try {
+      release = await lockfile.lock(outDir, options(outDir, (error) => (compromised = error)));
+      break;
+    } catch (error) {
+      if (!isHeld(error)) throw error;
+      if (!waiting) wait.onWait?.(heldMessage(outDir));
+      await sleep(LOCK_POLL_MS, undefined, { signal: wait.signal }).catch(() => {
+        throw wait.signal?.reason;
+      });
+    }
   }
   let released = false;
   return {

@@ -99,12 +99,27 @@ describe('OutputSlot', () => {
     await expect(OutputSlot.claim(join(root, 'dangling'))).rejects.toThrow(/is a symbolic link to .*nowhere, which does not exist/);
   });
 
-  it('lets one build at a time publish into a folder', async () => {
+  it('lets one build at a time publish into a folder: the next one waits, says so once, and can be aborted', async () => {
     const out = join(root, 'out');
     const first = await OutputSlot.claim(out);
-    await expect(OutputSlot.claim(out)).rejects.toThrow(/Another xtr build is publishing to .*out: .*\.out\.xtr-lock is held \(refreshed \d+ s ago\)/);
+    const told: string[] = [];
+    let claimed = false;
+    const second = OutputSlot.claim(out, [], { onWait: (message) => told.push(message) }).then((slot) => {
+      claimed = true;
+      return slot;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(claimed).toBe(false);
+    expect(told).toEqual([expect.stringMatching(/^Another xtr build is publishing to .*out: .*\.out\.xtr-lock is held \(refreshed \d+ s ago\)\. Waiting/)]);
     await first.release();
-    await (await OutputSlot.claim(out)).release();
+    await (await second).release();
+
+    const holder = await OutputSlot.claim(out);
+    const controller = new AbortController();
+    const waiting = OutputSlot.claim(out, [], { signal: controller.signal });
+    controller.abort(new Error('stop waiting'));
+    await expect(waiting).rejects.toThrow('stop waiting');
+    await holder.release();
     expect(readdirSync(root)).toEqual([]);
   });
 
@@ -119,7 +134,6 @@ describe('OutputSlot', () => {
     const withForeignFile = join(root, '.out.xtr-staging-1-cafe');
     mkdirSync(withForeignFile);
     writeFileSync(join(withForeignFile, 'keep.txt'), 'not ours');
-    await expect(OutputSlot.claim(out)).rejects.toThrow(/Another xtr build is publishing/);
     const past = new Date(Date.now() - 60_000);
     utimesSync(join(root, '.out.xtr-lock'), past, past);
     await publish(out, 3);

@@ -1,7 +1,8 @@
+import { rmdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { assertReplaceable, type ProtectedPath, resolveOutputDir } from './output-guard';
-import { lockOutput, type OutputLock } from './output-lock';
+import { type LockWait, lockOutput, type OutputLock } from './output-lock';
 import { removeOwnedDir } from './owned-dir';
 import { publishStagingDir, recoverOutputSync, stagingPath } from './publish';
 import { StorageError } from './types';
@@ -21,22 +22,27 @@ export class OutputSlot {
     readonly staging: string,
     private readonly lock: OutputLock,
     private readonly protect: readonly ProtectedPath[],
+    /** The outermost parent folder the claim created, removed again if nothing is published. */
+    private readonly createdParent: string | undefined,
   ) {}
 
-  static async claim(outDir: string, protect: readonly ProtectedPath[] = []): Promise<OutputSlot> {
+  /** Waits while another build holds the folder (`wait` tells when it starts waiting). */
+  static async claim(outDir: string, protect: readonly ProtectedPath[] = [], wait: LockWait = {}): Promise<OutputSlot> {
     const target = resolveOutputDir(outDir);
     assertReplaceable(target, protect);
-    await mkdir(dirname(target), { recursive: true });
-    const lock = await lockOutput(target);
+    const createdParent = await mkdir(dirname(target), { recursive: true });
+    let lock: OutputLock | undefined;
     try {
+      lock = await lockOutput(target, wait);
       recoverOutputSync(target);
-      // Recovery may have put a previous index back: it is checked like any other.
+      // Recovery may have put a previous index back, and the wait may have been long: check again.
       assertReplaceable(target, protect);
       const staging = stagingPath(target);
       await mkdir(staging);
-      return new OutputSlot(target, staging, lock, protect);
+      return new OutputSlot(target, staging, lock, protect, createdParent);
     } catch (error) {
-      await lock.release();
+      await lock?.release();
+      removeCreatedParents(target, createdParent);
       throw error;
     }
   }
@@ -60,6 +66,7 @@ export class OutputSlot {
     this.released = true;
     if (!this.published) removeOwnedDir(this.staging);
     await this.lock.release();
+    if (!this.published) removeCreatedParents(this.outDir, this.createdParent);
   }
 
   /** What a signal handler does before the process exits: no waiting. */
@@ -68,5 +75,18 @@ export class OutputSlot {
     this.released = true;
     if (!this.published) removeOwnedDir(this.staging);
     this.lock.releaseSync();
+    if (!this.published) removeCreatedParents(this.outDir, this.createdParent);
+  }
+}
+
+/** Removes the parent folders a claim created for `outDir`, innermost first, while they are empty. */
+function removeCreatedParents(outDir: string, createdParent: string | undefined): void {
+  if (!createdParent) return;
+  for (let dir = dirname(outDir); dir.startsWith(createdParent); dir = dirname(dir)) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      return;
+    }
   }
 }
