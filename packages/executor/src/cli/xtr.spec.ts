@@ -77,11 +77,17 @@ describe('xtr verify and xtr fingerprint', () => {
     expect((await runCli(['verify', 'out/index', '--no-check-catalog'], root)).exitCode).toBe(0);
   });
 
-  it('verifies a bare folder and explains when there is nothing to verify', async () => {
+  it('verifies a bare folder against the catalog its manifest names, says when it cannot, and explains when there is nothing to verify', async () => {
     const root = await makeWorkspace([chunkRow(1n, 'x')]);
     await runCli(['build'], root);
     rmSync(join(root, 'xtr.config.json'));
-    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(/out\/index OK \(1 chunks/);
+    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(/out\/index OK \(1 chunks, \d+ tokens, matches catalog catalog\.duckdb\)/);
+    await writeCatalog(join(root, 'catalog.duckdb'), [chunkRow(1n, 'x'), chunkRow(2n, 'y')]);
+    expect((await runCli(['verify', 'out/index'], root)).stderr).toMatch(/1 catalog chunk\(s\) are missing from the index, e\.g\. 2\./);
+    rmSync(join(root, 'catalog.duckdb'));
+    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(
+      /out\/index OK \(1 chunks, \d+ tokens; catalog not compared: the catalog its manifest names, .*catalog\.duckdb, does not exist; pass --catalog\)/,
+    );
     const nothing = await runCli(['verify'], root);
     expect(nothing.exitCode).toBe(1);
     expect(nothing.stderr).toMatch(/Nothing to verify: no xtr\.config\.json here/);

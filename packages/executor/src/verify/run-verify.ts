@@ -1,9 +1,9 @@
 import { type CatalogConnection, contentHash, formatContentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { type ExpectedChunks, verifyIndex } from '@xtr-nx/storage';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ExpectedChunks, MANIFEST_FILE, readableIndexDir, verifyIndex } from '@xtr-nx/storage';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { displayPath, normalizeBuildOptions } from '../config/normalize-options';
-import { ConfigError } from '../config/xtr-config';
+import { CONFIG_FILE_NAME, ConfigError } from '../config/xtr-config';
 import { reportFailure, type RunLogger } from '../run-logger';
 
 export interface VerifyTarget {
@@ -13,6 +13,8 @@ export interface VerifyTarget {
   readonly catalogPath?: string;
   readonly table?: string;
   readonly memoryLimit?: string;
+  /** Why the catalog is not compared, when it is not: said in the result line, never silently skipped. */
+  readonly skipped?: string;
 }
 
 async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
@@ -33,7 +35,7 @@ export async function runVerify(target: VerifyTarget, cwd: string, logger: RunLo
         logger.error([`xtr verify: ${shown} has ${report.problems.length} problem(s):`, ...report.problems.map((p) => `  - ${p}`)].join('\n'));
         return false;
       }
-      const against = target.catalogPath ? `, matches catalog ${displayPath(target.catalogPath, cwd)}` : '';
+      const against = target.catalogPath ? `, matches catalog ${displayPath(target.catalogPath, cwd)}` : `; catalog not compared: ${target.skipped ?? 'not asked to'}`;
       logger.info(`xtr verify: ${shown} OK (${report.docCount} chunks, ${report.totalTokens} tokens${against})`);
       return true;
     } finally {
@@ -63,18 +65,38 @@ export function verifyTargetFromConfig(configPath: string, overrides: VerifyOver
     catalogPath: overrides.checkCatalog === false ? undefined : options.catalogPath,
     table: options.table,
     memoryLimit: options.catalogMemoryLimit,
+    skipped: overrides.checkCatalog === false ? 'checkCatalog is false' : undefined,
   };
 }
 
 /**
  * For the CLI: the config's index and catalog when the config file exists (explicit arguments
- * override them), otherwise just the given folder, compared with `--catalog` if one is named.
+ * override them), otherwise the given folder, compared with `--catalog` or else with the catalog
+ * its manifest names (a path relative to the index folder).
  */
 export function resolveVerifyTarget(configPath: string, overrides: VerifyOverrides, cwd: string): VerifyTarget {
   if (existsSync(resolve(cwd, configPath))) return verifyTargetFromConfig(configPath, overrides, cwd);
   if (overrides.dir === undefined) {
     throw new ConfigError(`Nothing to verify: no ${configPath} here. Pass the index folder (xtr verify <dir>) or --config.`);
   }
-  const catalog = overrides.checkCatalog === false ? undefined : overrides.catalog;
-  return { dir: resolve(cwd, overrides.dir), catalogPath: catalog && resolve(cwd, catalog), table: overrides.table };
+  const dir = resolve(cwd, overrides.dir);
+  if (overrides.checkCatalog === false) return { dir, skipped: '--no-check-catalog' };
+  if (overrides.catalog) return { dir, catalogPath: resolve(cwd, overrides.catalog), table: overrides.table };
+  const recorded = recordedCatalog(dir);
+  if (!recorded) return { dir, skipped: `no ${CONFIG_FILE_NAME} here and the index's manifest names no catalog; pass --catalog` };
+  if (!existsSync(recorded.path)) return { dir, skipped: `the catalog its manifest names, ${recorded.path}, does not exist; pass --catalog` };
+  return { dir, catalogPath: recorded.path, table: overrides.table ?? recorded.table };
+}
+
+/** The catalog a build recorded in the index's manifest, resolved against the index folder. */
+function recordedCatalog(dir: string): { path: string; table?: string } | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(join(readableIndexDir(dir), MANIFEST_FILE), 'utf8')) as { catalog?: { path?: unknown; table?: unknown } };
+    const { path, table } = manifest.catalog ?? {};
+    if (typeof path !== 'string') return undefined;
+    return { path: resolve(dir, path), table: typeof table === 'string' ? table : undefined };
+  } catch {
+    // A missing or broken manifest is verify's to report.
+    return undefined;
+  }
 }

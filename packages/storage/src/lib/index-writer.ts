@@ -29,10 +29,24 @@ export interface IndexWriterOptions {
   readonly slot?: OutputSlot;
 }
 
+/**
+ * Runs a write, naming `path` on its error: Node reports a full disk or a failing device on a
+ * file handle without the file, so the message could not say where.
+ */
+async function naming<T>(path: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code && !failure.path) failure.path = path;
+    throw failure;
+  }
+}
+
 async function writeTextFile(path: string, pieces: Iterable<string>): Promise<void> {
   const handle = await open(path, 'w');
   try {
-    await writePieces(handle, pieces);
+    await naming(path, () => writePieces(handle, pieces));
   } finally {
     await handle.close();
   }
@@ -113,7 +127,7 @@ export class IndexWriter {
     if (this.ascending) this.checksum.update(bytes);
     const writing = performance.now();
     this.timings.convertMs += writing - converting;
-    await this.tokens.write(bytes);
+    await naming(join(this.staging, ARRIVAL_FILE), () => this.tokens.write(bytes));
     this.timings.writeMs += performance.now() - writing;
     this.totalTokens += rows;
   }
@@ -143,7 +157,7 @@ export class IndexWriter {
       checksum = createHash('sha256');
       const target = await open(tokensPath, 'w');
       try {
-        await permuteRows(this.tokens, target, order, this.lengths.values(), dim * ITEM_SIZE[dtype], checksum);
+        await naming(tokensPath, () => permuteRows(this.tokens, target, order, this.lengths.values(), dim * ITEM_SIZE[dtype], checksum));
       } finally {
         await target.close();
         await this.tokens.close();
