@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # End to end: switch this repository's xtr.config.json from builtin:hash to a generated ONNX model,
 # build through `nx run repo:xtr-index`, and prove the Nx cache follows the model file's bytes.
-# Restores the config and removes the model folder on exit.
+# Restores the config and removes, on exit, only the folders it created itself.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-MODELS=models/e2e
+[ -e models ] && created_models=false || created_models=true
+MODELS=models/e2e-$$
 python=${XTR_PYTHON:-python3}
 cp xtr.config.json xtr.config.json.e2e-backup
 cleanup() {
   mv xtr.config.json.e2e-backup xtr.config.json
-  rm -rf models
+  rm -rf "$MODELS"
+  if $created_models; then rmdir models; fi
 }
 trap cleanup EXIT
 

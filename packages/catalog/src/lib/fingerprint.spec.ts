@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogFingerprint, contentHash, formatContentHash } from './fingerprint';
@@ -9,13 +9,18 @@ import { writeCatalog } from './write-catalog';
 const row = (id: bigint, content: string) => ({ id, uri: 'u', startLine: 1, endLine: 1, startByte: 0, endByte: 1, preview: '', content, lang: 'ts' });
 
 async function fingerprintOf(rows: ReturnType<typeof row>[]) {
-  const path = join(mkdtempSync(join(tmpdir(), 'xtr-fp-')), 'c.duckdb');
-  await writeCatalog(path, rows);
-  const catalog = await openCatalog({ path });
+  const dir = mkdtempSync(join(tmpdir(), 'xtr-fp-'));
   try {
-    return (await fingerprintCatalog(catalog)).fingerprint;
+    const path = join(dir, 'c.duckdb');
+    await writeCatalog(path, rows);
+    const catalog = await openCatalog({ path });
+    try {
+      return (await fingerprintCatalog(catalog)).fingerprint;
+    } finally {
+      catalog.close();
+    }
   } finally {
-    catalog.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -5,3 +5,8 @@ export function quoteIdentifier(name: string): string {
     .map((part) => `"${part.replace(/"/g, '""')}"`)
     .join('.');
 }
+
+/** A DuckDB string literal. */
+export function quoteString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { runSql, useTempDir } from '../test-utils/fixtures';
 import { openCatalog } from './open-catalog';
 import { countChunks, streamChunks } from './stream-chunks';
 import type { ChunkBatch, StreamStats } from './types';
@@ -32,9 +32,10 @@ async function collect(path: string, batchSize: number, table?: string) {
 }
 
 describe('streamChunks', () => {
+  const tempDir = useTempDir();
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'xtr-catalog-'));
+    dir = tempDir();
   });
 
   it('streams every row in storage order in bounded batches, skipping NULL ids', async () => {
@@ -85,15 +86,17 @@ describe('streamChunks', () => {
     await expect(openCatalog({ path: makePath(dir) })).rejects.toThrow(message);
   });
 
-  it('explains a missing table and missing columns', async () => {
+  it('explains a missing table, listing the ones that exist, and missing columns', async () => {
     const path = join(dir, 'c.duckdb');
     await writeCatalog(path, [row(1n, 'a')]);
-    await expect(openCatalog({ path, table: 'nope' })).rejects.toThrow(/has no table or view "nope"/);
-    const instance = await DuckDBInstance.create(path);
-    const connection = await instance.connect();
-    await connection.run('CREATE TABLE slim AS SELECT id FROM chunks');
-    connection.closeSync();
-    instance.closeSync();
+    await runSql(path, [
+      'CREATE TABLE slim AS SELECT id FROM chunks',
+      'CREATE SCHEMA old',
+      'CREATE VIEW old.chunks AS SELECT 1',
+    ]);
+    await expect(openCatalog({ path, table: 'nope' })).rejects.toThrow(
+      /has no table or view "nope" \(it has chunks, slim, old\.chunks\)\. Create it with the chunks schema/,
+    );
     await expect(openCatalog({ path, table: 'slim' })).rejects.toThrow(/lacks column\(s\) content \(it has id\)/);
   });
 

@@ -1,6 +1,7 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { CatalogFingerprint, contentHash } from './fingerprint';
-import { type CatalogConnection, catalogReadError } from './open-catalog';
+import { catalogReadError } from './catalog-errors';
+import type { CatalogConnection } from './open-catalog';
 import { quoteIdentifier } from './sql';
 import type { ChunkBatch, StreamOptions, StreamStats } from './types';
 
@@ -8,7 +9,16 @@ const DEFAULT_BATCH_SIZE = 256;
 
 /** Number of chunks with a non-NULL id: the denominator for progress and the empty-catalog check. */
 export async function countChunks(catalog: CatalogConnection): Promise<number> {
-  const reader = await catalog.connection.runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(catalog.table)} WHERE id IS NOT NULL`);
+  return countRows(catalog, 'id IS NOT NULL');
+}
+
+/** Files under a view can change after the catalog was opened, so counting can fail like reading. */
+async function countRows(catalog: CatalogConnection, where: string): Promise<number> {
+  const reader = await catalog.connection
+    .runAndReadAll(`SELECT count(*) FROM ${quoteIdentifier(catalog.table)} WHERE ${where}`)
+    .catch((error: unknown) => {
+      throw catalogReadError(catalog, `counting the rows of "${catalog.table}" failed`, error);
+    });
   return Number(reader.getColumns()[0][0]);
 }
 
@@ -21,13 +31,12 @@ export async function countChunks(catalog: CatalogConnection): Promise<number> {
 export async function* streamChunks(catalog: CatalogConnection, stats: StreamStats, options: StreamOptions = {}): AsyncGenerator<ChunkBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const table = quoteIdentifier(catalog.table);
-  const nulls = await catalog.connection.runAndReadAll(`SELECT count(*) FROM ${table} WHERE id IS NULL`);
-  stats.nullIds = Number(nulls.getColumns()[0][0]);
+  stats.nullIds = await countRows(catalog, 'id IS NULL');
 
   const result = await catalog.connection
-    .stream(`SELECT id::BIGINT AS id, coalesce(content::VARCHAR, '') AS content FROM ${table} WHERE id IS NOT NULL`)
+    .stream(`SELECT ${catalog.idExpression} AS id, coalesce(content, '') AS content FROM ${table} WHERE id IS NOT NULL`)
     .catch((error: Error) => {
-      throw catalogReadError(catalog, `cannot read id as BIGINT and content as text from "${catalog.table}"`, error);
+      throw catalogReadError(catalog, `reading "${catalog.table}" failed`, error);
     });
   const fetchChunk = () =>
     result.fetchChunk().catch((error: Error) => {

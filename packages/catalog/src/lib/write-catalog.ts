@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { NO_EXTENSION_LOADING } from './duckdb-settings';
 
 /** One row of the `chunks` schema. `id` and `content` may be null, as in real catalogs. */
 export interface ChunkRow {
@@ -33,7 +34,7 @@ export const CHUNKS_DDL = `CREATE TABLE chunks (
 export async function writeCatalog(path: string, rows: Iterable<ChunkRow>): Promise<number> {
   await rm(path, { force: true });
   await rm(`${path}.wal`, { force: true });
-  const instance = await DuckDBInstance.create(path);
+  const instance = await DuckDBInstance.create(path, NO_EXTENSION_LOADING);
   const connection = await instance.connect();
   let count = 0;
   try {

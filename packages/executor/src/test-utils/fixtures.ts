@@ -39,9 +39,24 @@ export async function checkIndexWithNumpy(dir: string): Promise<Record<string, n
  * process (tsx as a loader, not a wrapper), so signals reach the build itself.
  */
 export function runCli(args: readonly string[], cwd: string) {
+  return execa(process.execPath, cliArgs(args), { cwd, reject: false });
+}
+
+function cliArgs(args: readonly string[]): string[] {
   const entry = join(__dirname, '../cli/xtr.ts');
   const tsx = pathToFileURL(require.resolve('tsx')).href;
-  return execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, entry, ...args], { cwd, reject: false });
+  return ['--conditions=@xtr-nx/source', '--import', tsx, entry, ...args];
+}
+
+/**
+ * Runs the CLI in a mount namespace of its own (unprivileged, via unshare) after `mount`, a shell
+ * command that mounts test file systems (a tiny or read-only tmpfs) under `cwd`; `after` runs
+ * once the CLI has exited, in the same namespace, and its output follows the CLI's. The mounts
+ * vanish with the namespace: nothing to clean up on the machine.
+ */
+export function runCliMounted(mount: string, after: string, args: readonly string[], cwd: string) {
+  const script = `${mount} || exit 99; "$0" "$@"; code=$?; ${after}; exit $code`;
+  return execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, process.execPath, ...cliArgs(args)], { cwd, reject: false });
 }
 
 /** `count` chunks of realistic code, a few hundred tokens each. */
