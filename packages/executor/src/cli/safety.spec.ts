@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyIndex } from '@xtr-nx/storage';
 import { writeCatalog } from '@xtr-nx/catalog';
@@ -69,12 +69,9 @@ const cases: [string, Setup, RegExp][] = [
 ];
 
 describe('xtr build never replaces what it did not publish', () => {
-  const roots: string[] = [];
-  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
   it.each(cases)('refuses %s: exit 1, a message without a stack, every file byte-identical', async (_, setup, message) => {
     const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
-    roots.push(root);
     const args = await setup(root);
     const before = snapshot(root);
     const result = await runCli([...args, '--threads', '1'], root);
@@ -87,8 +84,6 @@ describe('xtr build never replaces what it did not publish', () => {
 });
 
 describe('xtr build on SIGINT and SIGTERM', () => {
-  const roots: string[] = [];
-  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
 
   /** Bytes the running build has staged beside out/index so far. */
   function stagedBytes(out: string): number {
@@ -102,7 +97,6 @@ describe('xtr build on SIGINT and SIGTERM', () => {
     ['SIGTERM', 143],
   ] as const)('%s removes the staging folder, says so in one line and exits %i; the last index stays', async (signal, code) => {
     const root = await makeWorkspace(manyChunks(20));
-    roots.push(root);
     expect((await runCli(['build', '--threads', '1'], root)).exitCode).toBe(0);
     const index = join(root, 'out/index');
     const good = await verifyIndex(index);

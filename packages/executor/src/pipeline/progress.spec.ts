@@ -33,4 +33,26 @@ describe('Progress', () => {
     expect(verbose).toHaveLength(3);
     expect(verbose[2]).toMatch(/^encoding 30\/100 chunks/);
   });
+
+  it('prints a plain line once five seconds have passed, then waits five more', () => {
+    jest.useFakeTimers();
+    try {
+      const lines: string[] = [];
+      const progress = new Progress(100, { info: (l) => lines.push(l) }, fakeStream(false).stream);
+      jest.advanceTimersByTime(4_999);
+      progress.update(10, 200);
+      expect(lines).toEqual([]);
+      jest.advanceTimersByTime(2);
+      progress.update(20, 400);
+      expect(lines).toEqual(['encoding 20/100 chunks, 80 tokens/s, ETA 20 s']);
+      jest.advanceTimersByTime(4_000);
+      progress.update(30, 600);
+      expect(lines).toHaveLength(1);
+      jest.advanceTimersByTime(1_000);
+      progress.update(40, 800);
+      expect(lines).toEqual(['encoding 20/100 chunks, 80 tokens/s, ETA 20 s', 'encoding 40/100 chunks, 80 tokens/s, ETA 15 s']);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

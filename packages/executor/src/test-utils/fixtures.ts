@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,9 +17,14 @@ export function chunkRow(id: bigint | null, content: string | null): ChunkRow {
   return { id, uri: `src/f${id}.ts`, startLine: 1, endLine: 3, startByte: 0, endByte: 10, preview: '', content, lang: 'typescript' };
 }
 
+const workspaces: string[] = [];
+// Imported by spec files only: every workspace made here is removed when its test file ends.
+afterAll(() => workspaces.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
+
 /** A temporary workspace folder with a catalog of `rows` and an `xtr.config.json` pointing at it. */
 export async function makeWorkspace(rows: readonly ChunkRow[], config: object = {}): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'xtr-ws-'));
+  workspaces.push(root);
   await writeCatalog(join(root, 'catalog.duckdb'), rows);
   writeFileSync(
     join(root, 'xtr.config.json'),

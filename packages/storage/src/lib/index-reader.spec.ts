@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPythonScript } from '../test-utils/python';
@@ -19,8 +19,13 @@ function seededUnitRows(rows: number, seed: number): Float32Array {
 }
 
 describe('IndexReader', () => {
+  const roots: string[] = [];
+  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
+
   it.each(['float16', 'float32'] as const)('%s: looks chunks up by id and scores MaxSim like the Python reader', async (dtype) => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'xtr-reader-')), 'index');
+    const root = mkdtempSync(join(tmpdir(), 'xtr-reader-'));
+    roots.push(root);
+    const dir = join(root, 'index');
     const ids = BigInt64Array.from([3n, 8n, 12_000_000_000n, 9007199254740993n]);
     const lengths = Int32Array.from([5, 1, 7, 3]);
     const writer = await IndexWriter.create({ outDir: dir, dim: DIM, dtype });

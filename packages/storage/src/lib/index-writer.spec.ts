@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkIndexWithNumpy } from '../test-utils/python';
 import { IndexWriter, type ManifestInput } from './index-writer';
-import { parseMeta } from './meta-json';
 
 const DIM = 4;
 const MANIFEST: ManifestInput = {
@@ -51,8 +50,8 @@ describe('IndexWriter', () => {
     const outDir = join(root, 'index');
     const big = 9007199254740993n; // 2^53 + 1: not a float64
     await writeIndex(outDir, 'float32', batch(big, [1, 1]));
-    const meta = parseMeta(readFileSync(join(outDir, 'index.meta.json'), 'utf8'));
-    expect(meta.chunk_ids).toEqual([big, big + 1n]);
+    // Checked on the text: a JSON number parser could not tell …993 from …992.
+    expect(readFileSync(join(outDir, 'index.meta.json'), 'utf8')).toContain('"chunk_ids":[9007199254740993,9007199254740994]');
     expect(await checkIndexWithNumpy(outDir)).toMatchObject({ first_id: Number(big) });
   });
 

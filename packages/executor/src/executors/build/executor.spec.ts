@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { chunkRow, makeWorkspace, SAMPLE_SOURCES } from '../../test-utils/fixtures';
@@ -24,8 +24,6 @@ async function workspace(output: string): Promise<{ root: string; context: Execu
 }
 
 describe('@xtr-nx/executor:build', () => {
-  const roots: string[] = [];
-  afterAll(() => roots.forEach((root) => rmSync(root, { recursive: true, force: true })));
   const quietly = <T>(run: () => Promise<T>) => {
     const spies = [jest.spyOn(console, 'info'), jest.spyOn(console, 'error'), jest.spyOn(console, 'log')].map((spy) => spy.mockImplementation(() => undefined));
     return run().finally(() => spies.forEach((spy) => spy.mockRestore()));
@@ -36,7 +34,6 @@ describe('@xtr-nx/executor:build', () => {
     ['a folder holding another project', '../../libs', /it contains the root of project other/],
   ])('fails and touches nothing when output.dir is %s', async (_, output, message) => {
     const { root, context } = await workspace(output);
-    roots.push(root);
     const before = readdirSync(root, { recursive: true }).map(String).sort();
     const errors: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((line: string) => void errors.push(line));
@@ -49,7 +46,6 @@ describe('@xtr-nx/executor:build', () => {
 
   it('builds the project\'s index into its output folder', async () => {
     const { root, context } = await workspace('dist/xtr');
-    roots.push(root);
     expect(await quietly(() => buildExecutor({ threads: 1 }, context))).toEqual({ success: true });
     expect(readdirSync(join(root, 'apps/victim/dist/xtr')).sort()).toEqual(['index.meta.json', 'tokens.f16', 'xtr.manifest.json']);
   });
