@@ -83,7 +83,7 @@ async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, o
     const writer = await IndexWriter.create({ outDir, dim: session.dim as number, dtype: 'float16' });
     const ids = chunks.flatMap((c) => Array.from(c.ids));
     for (const [i, one] of encoded.entries()) await writer.append(BigInt64Array.of(ids[i]), one.lengths, one.vectors, [0n]);
-    await writer.commit({ tool: { name: 'reference', version: '0' }, encoder: { model: '', fingerprint: '' }, catalog: { path, table: 'chunks', nullIdsSkipped: 0, fingerprint: '' } });
+    await writer.commit({ tool: { name: 'reference', version: '0' }, encoder: { model: '', fingerprint: '', normalized: true }, catalog: { path, table: 'chunks', nullIdsSkipped: 0, fingerprint: '' } });
   } finally {
     await session.close();
   }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROOT, runTypeScript, testModelDir } from './bench-support';
 import { measureBuild } from './memory';
+import { measureVerify } from './verify-throughput';
 
 const MODELS = [
   { model: 'builtin:hash', chunks: 4000 },
@@ -58,9 +59,10 @@ async function main() {
       console.log(`${''.padEnd(14)}peak RSS 20k chunks ${r.peakRssMiB.chunks20k.toFixed(1)} MiB, 200k chunks ${r.peakRssMiB.chunks200k.toFixed(1)} MiB, growth ${r.peakRssMiB.growth.toFixed(1)} MiB`);
     }
   }
+  const verify = await measureVerify({ log: console.log });
   const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'dist/bench/bench.json'), `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'dist/bench/bench.json'), `${JSON.stringify({ machine, results, verify }, null, 2)}\n`);
   console.log(`\nwrote dist/bench/bench.json (${machine.cpu}, ${machine.cores} cores)`);
 }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPythonScript } from '../test-utils/python';
@@ -46,9 +46,14 @@ describe('float32ToFloat16', () => {
     const unit = new Float32Array(200_000).map((_, i) => Math.sin(i * 12.9898) * 1.5);
     const input = new Float32Array([...new Float32Array(bits.buffer), ...unit]);
     const dir = mkdtempSync(join(tmpdir(), 'xtr-f16-'));
-    writeFileSync(join(dir, 'in.f32'), input);
-    await runPythonScript('float16_bits.py', [join(dir, 'in.f32'), join(dir, 'out.f16')]);
-    const expected = new Uint16Array(new Uint8Array(readFileSync(join(dir, 'out.f16'))).buffer);
+    let expected: Uint16Array;
+    try {
+      writeFileSync(join(dir, 'in.f32'), input);
+      await runPythonScript('float16_bits.py', [join(dir, 'in.f32'), join(dir, 'out.f16')]);
+      expected = new Uint16Array(new Uint8Array(readFileSync(join(dir, 'out.f16'))).buffer);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const actual = float32ToFloat16(input);
     const mismatches = [];
     for (let i = 0; i < input.length && mismatches.length < 5; i++) {
@@ -64,5 +69,34 @@ describe('float32ToFloat16', () => {
   it('round-trips every finite float16 exactly', () => {
     const all = Uint16Array.from({ length: 0x7c00 }, (_, i) => i);
     expect(Array.from(float32ToFloat16(float16ToFloat32(all)))).toEqual(Array.from(all));
+  });
+});
+
+describe('float16ToFloat32', () => {
+  it.each([
+    ['0000', 0],
+    ['3c00', 1],
+    ['c000', -2],
+    ['3555', 0.333251953125],
+    ['7bff', 65504],
+    ['0001', 2 ** -24], // smallest subnormal
+    ['03ff', 1023 * 2 ** -24], // largest subnormal
+    ['0400', 2 ** -14], // smallest normal
+    ['7c00', Infinity],
+    ['fc00', -Infinity],
+  ])('decodes 0x%s exactly', (hex, value) => {
+    expect(float16ToFloat32(Uint16Array.of(parseInt(hex, 16)))[0]).toBe(value);
+  });
+
+  it('keeps the sign of zero and decodes every NaN as NaN', () => {
+    expect(Object.is(float16ToFloat32(Uint16Array.of(0x8000))[0], -0)).toBe(true);
+    const nans = Uint16Array.from({ length: 0x3ff * 2 }, (_, i) => (i < 0x3ff ? 0x7c01 + i : 0xfc01 + i - 0x3ff));
+    expect(Array.from(float16ToFloat32(nans)).every(Number.isNaN)).toBe(true);
+  });
+
+  it('writes into the given buffer', () => {
+    const out = new Float32Array(3);
+    expect(float16ToFloat32(Uint16Array.of(0x3c00, 0x4000), out.subarray(1))).toEqual(Float32Array.of(1, 2));
+    expect(Array.from(out)).toEqual([0, 1, 2]);
   });
 });

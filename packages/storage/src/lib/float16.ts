@@ -39,9 +39,13 @@ function halfBits(f: number): number {
   return sign + (((exp - 0x38000000) >>> 13) + (significand >>> 13));
 }
 
+/** Every binary16 value by its bits (256 KiB, built on first use): decoding is one lookup per value. */
+let halfValues: Float32Array | undefined;
+
 /** binary16 bits → float32, exact (every half value is representable). */
 export function float16ToFloat32(src: Uint16Array, dst: Float32Array = new Float32Array(src.length)): Float32Array {
-  for (let i = 0; i < src.length; i++) dst[i] = halfToFloat(src[i]);
+  const table = (halfValues ??= Float32Array.from({ length: 0x10000 }, (_, h) => halfToFloat(h)));
+  for (let i = 0; i < src.length; i++) dst[i] = table[src[i]];
   return dst;
 }
 

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import type { IndexManifest, IndexMeta } from './types';
+import { readChunkIds } from './chunk-ids';
+import { type IndexManifest, type IndexMeta, META_FILE, StorageError } from './types';
 
 /** A list that can be sliced: plain arrays and typed arrays alike. */
 interface List {
@@ -62,11 +63,19 @@ export async function writePieces(handle: FileHandle, pieces: Iterable<string>):
   for (const piece of pieces) await handle.write(piece);
 }
 
-const CHUNK_IDS = /"chunk_ids"\s*:\s*\[([^\]]*)\]/;
-
-/** Parses `index.meta.json`, keeping chunk ids as exact bigints. */
+/**
+ * Parses `index.meta.json`, keeping chunk ids as exact bigints. Throws on text that is not JSON
+ * and on ids that are not 64-bit integers; other fields are as found (`verifyIndex` checks them).
+ */
 export function parseMeta(text: string): IndexMeta {
   const parsed = JSON.parse(text) as Omit<IndexMeta, 'chunk_ids'>;
-  const ids = CHUNK_IDS.exec(text)?.[1].trim() ?? '';
-  return { ...parsed, chunk_ids: ids === '' ? [] : ids.split(',').map((id) => BigInt(id.trim())) };
+  const ids: bigint[] = [];
+  readChunkIds(text, ({ index, source, id }) => {
+    if (typeof id !== 'bigint') {
+      const entry = `chunk_ids[${index}] = ${source.slice(0, 40)}`;
+      throw new StorageError(`${META_FILE}: ${entry} is not a 64-bit integer. Rebuild the index.`);
+    }
+    ids.push(id);
+  });
+  return { ...parsed, chunk_ids: ids };
 }

@@ -7,6 +7,7 @@ import { IndexReader } from './index-reader';
 import { IndexWriter, type ManifestInput } from './index-writer';
 import { lockOutput } from './output-lock';
 import { OutputSlot } from './output-slot';
+import { verifyIndex } from './verify-index';
 
 const MANIFEST: ManifestInput = {
   tool: { name: '@xtr-nx/storage', version: 'test' },
@@ -173,6 +174,7 @@ describe('a publish killed between its two renames', () => {
     const during = IndexReader.open(out);
     expect(during.docCount).toBe(5);
     during.close();
+    expect(await verifyIndex(out)).toMatchObject({ ok: true, docCount: 5 });
 
     // Once the dead build's lock is stale, the next reader restores the folder itself.
     const past = new Date(Date.now() - 60_000);
