@@ -7,7 +7,7 @@
  *   tsx --conditions=@xtr-nx/source tools/e2e/fresh-workspace.ts [--keep]
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import execa from 'execa';
@@ -17,7 +17,26 @@ const ROOT = resolve(__dirname, '../..');
 const PACKAGES = ['catalog', 'encoder', 'storage', 'executor'];
 const NX_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.nx as string;
 
-const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: '0' };
+const PLUGIN = '@xtr-nx/executor/plugin';
+const SCHEMA = 'src/config/xtr.config.schema.json';
+const INSTALLED_SCHEMA = `node_modules/@xtr-nx/executor/${SCHEMA}`;
+/** What a new user finds in each tarball, beside the code. */
+const PACKED: Record<string, string[]> = { executor: ['dist/plugins/plugin.js', SCHEMA] };
+const PACKED_DOCS = ['README.md', 'LICENSE'];
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  FORCE_COLOR: '0',
+  // onnxruntime-node's install script downloads CUDA binaries unless told to skip (CI is
+  // offline; the CPU binaries ship in the package). The variable, unlike an .npmrc key, is not an
+  // npm config, so npm has nothing to warn about.
+  ONNXRUNTIME_NODE_INSTALL: 'skip',
+};
+// npx and npm run export this repository's npm config to their children; the new workspace has its own.
+delete env.npm_config_onnxruntime_node_install;
 const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
 
 function step(title: string) {
@@ -30,7 +49,7 @@ function check(condition: unknown, message: string, output = ''): void {
 
 /** Runs a command; returns stdout and stderr interleaved, or stdout alone when it is data. */
 async function run(cwd: string, command: string, args: string[], stdoutOnly = false): Promise<string> {
-  const result = await execa(command, args, { cwd, env, all: true, reject: false });
+  const result = await execa(command, args, { cwd, env, extendEnv: false, all: true, reject: false });
   const output = plain(result.all ?? '');
   check(result.exitCode === 0, `${command} ${args.join(' ')} exited ${result.exitCode}`, output);
   return stdoutOnly ? result.stdout : output;
@@ -69,8 +88,13 @@ async function main() {
     mkdirSync(tarballs);
     const packed: Record<string, string> = {};
     for (const name of PACKAGES) {
-      const out = await run(join(ROOT, 'packages', name), 'npm', ['pack', '--silent', '--pack-destination', tarballs]);
-      packed[`@xtr-nx/${name}`] = `file:${join(tarballs, out.trim().split('\n').pop() as string)}`;
+      const args = ['pack', '--json', '--pack-destination', tarballs];
+      const json = await run(join(ROOT, 'packages', name), 'npm', args, true);
+      const [{ filename, files }] = JSON.parse(json) as { filename: string; files: { path: string }[] }[];
+      const contents = files.map((file) => file.path);
+      const missing = [...PACKED_DOCS, ...(PACKED[name] ?? [])].filter((path) => !contents.includes(path));
+      check(missing.length === 0, `@xtr-nx/${name} tarball lacks ${missing.join(', ')}`, contents.join('\n'));
+      packed[`@xtr-nx/${name}`] = `file:${join(tarballs, filename)}`;
     }
 
     step('create a new Nx workspace and install from the tarballs');
@@ -82,24 +106,40 @@ async function main() {
       JSON.stringify({ name: 'e2e-workspace', private: true, devDependencies: { nx: NX_VERSION, ...packed }, overrides: packed }, null, 2),
     );
     writeFileSync(join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
-    writeFileSync(join(ws, '.npmrc'), 'onnxruntime-node-install=skip\n');
     writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\ndist\ndata/*.duckdb\n');
     mkdirSync(join(ws, 'apps/search'), { recursive: true });
     writeFileSync(join(ws, 'apps/search/project.json'), JSON.stringify({ name: 'search' }, null, 2));
     await run(ws, 'git', ['init', '-q']);
-    await run(ws, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+    const installed = await run(ws, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline']);
+    check(!/Unknown (project|user|global|env) config/.test(installed), 'npm warned about its configuration', installed);
 
     step('nx g @xtr-nx/executor:init (what nx add runs), twice: idempotent');
     await nx(ws, 'g', '@xtr-nx/executor:init');
     const nxJsonAfterInit = readFileSync(join(ws, 'nx.json'), 'utf8');
     await nx(ws, 'g', '@xtr-nx/executor:init');
     check(readFileSync(join(ws, 'nx.json'), 'utf8') === nxJsonAfterInit, 'init is not idempotent');
-    check(JSON.parse(nxJsonAfterInit).plugins?.some((p: { plugin: string }) => p.plugin === '@xtr-nx/executor'), 'plugin not registered', nxJsonAfterInit);
+    const plugins: { plugin: string }[] = JSON.parse(nxJsonAfterInit).plugins ?? [];
+    check(plugins.some((p) => p.plugin === PLUGIN), `${PLUGIN} not registered`, nxJsonAfterInit);
 
     step('nx g @xtr-nx/executor:configuration');
     await nx(ws, 'g', '@xtr-nx/executor:configuration', '--project=search', '--catalog=../../data/chunks.duckdb', '--output=dist/xtr');
+    const config = JSON.parse(readFileSync(join(ws, 'apps/search/xtr.config.json'), 'utf8'));
+    const configText = JSON.stringify(config);
+    check(config.$schema === `../../${INSTALLED_SCHEMA}`, 'xtr.config.json lacks $schema for the package', configText);
+    check(existsSync(join(ws, 'apps/search', config.$schema)), `$schema points at nothing: ${config.$schema}`);
     const shown = JSON.parse(await run(ws, 'npx', ['nx', 'show', 'project', 'search', '--json'], true));
-    check(shown.targets['xtr-index'] && shown.targets['xtr-verify'], 'targets not inferred', JSON.stringify(shown));
+    const { 'xtr-index': indexTarget, 'xtr-verify': verifyTarget } = shown.targets;
+    check(indexTarget && verifyTarget, 'targets not inferred', JSON.stringify(shown));
+    // An npm workspace runs package bins with npx; the help command must work as printed.
+    const help = indexTarget.metadata?.help?.command;
+    check(help === 'npx xtr build --help', `help should use npx: ${help}`, JSON.stringify(indexTarget.metadata));
+    check(/--dtype/.test(await run(ws, 'npx', ['xtr', 'build', '--help'])), 'npx xtr build --help printed no options');
+    const verifyInputs = JSON.stringify(verifyTarget.inputs);
+    check(
+      verifyInputs.includes('"dependentTasksOutputFiles":"**/xtr.manifest.json"') && !verifyInputs.includes('"**/*"'),
+      'xtr-verify must hash the index manifest, not the whole index',
+      verifyInputs,
+    );
 
     step('a git-ignored DuckDB catalog');
     mkdirSync(join(ws, 'data'));

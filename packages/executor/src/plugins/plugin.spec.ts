@@ -1,25 +1,34 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CreateNodesContext } from '@nx/devkit';
-import { createNodes, createNodesV2 } from './plugin';
+import type { CreateNodesContext, CreateNodesResult } from '@nx/devkit';
+import { createNodes, type XtrPluginOptions } from './plugin';
 
-function workspace(files: Record<string, string>): CreateNodesContext {
-  const root = mkdtempSync(join(tmpdir(), 'xtr-plugin-'));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return { workspaceRoot: root, nxJsonConfiguration: {} };
-}
-
-/** The runtime input names the xtr bin by its path from the workspace: the same shape everywhere, other folders. */
-const portable = <T>(value: T): T => JSON.parse(JSON.stringify(value).replace(/node \\"[^"\\]*bin\/xtr\.js\\"/g, 'node <xtr-bin>'));
-
-const run = async (files: string[], context: CreateNodesContext, options = {}) => portable(await createNodesV2[1](files, options, context));
+const createNodesFunction = createNodes[1];
 
 describe('xtr plugin createNodes', () => {
-  it('infers a cacheable xtr-index target per xtr.config.json', async () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'xtr-plugin-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  function workspace(files: Record<string, string>): CreateNodesContext {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return { workspaceRoot: root, nxJsonConfiguration: {} };
+  }
+
+  /** The runtime input names the xtr bin by its path from the temp workspace: one placeholder for any path. */
+  async function run(files: string[], context: CreateNodesContext, options?: XtrPluginOptions) {
+    const results = await createNodesFunction(files, options, context);
+    const text = JSON.stringify(results).replace(/node \\"[^"\\]*bin\/xtr\.js\\"/g, 'node <xtr-bin>');
+    return JSON.parse(text) as [string, CreateNodesResult][];
+  }
+
+  it('infers xtr-index and xtr-verify for a project with an xtr.config.json', async () => {
     const context = workspace({
       'apps/search/project.json': '{}',
       'apps/search/xtr.config.json': JSON.stringify({
@@ -28,8 +37,7 @@ describe('xtr plugin createNodes', () => {
         output: { dir: 'dist/index' },
       }),
     });
-    const results = await run(['apps/search/xtr.config.json'], context);
-    expect(results).toMatchInlineSnapshot(`
+    expect(await run(['apps/search/xtr.config.json'], context)).toMatchInlineSnapshot(`
 [
   [
     "apps/search/xtr.config.json",
@@ -86,21 +94,14 @@ describe('xtr plugin createNodes', () => {
               "executor": "@xtr-nx/executor:verify",
               "inputs": [
                 "{projectRoot}/xtr.config.json",
-                "{projectRoot}/models/xtr.onnx*",
-                "{projectRoot}/models/tokenizer.json",
                 {
-                  "runtime": "node <xtr-bin> fingerprint --cache-key --config "apps/search/xtr.config.json"",
+                  "dependentTasksOutputFiles": "**/xtr.manifest.json",
                 },
                 {
                   "externalDependencies": [
                     "@xtr-nx/executor",
-                    "onnxruntime-node",
-                    "tokenizers",
                     "@duckdb/node-api",
                   ],
-                },
-                {
-                  "dependentTasksOutputFiles": "**/*",
                 },
               ],
               "metadata": {
@@ -137,11 +138,12 @@ describe('xtr plugin createNodes', () => {
       'xtr.config.json': JSON.stringify({ catalog: { path: 'c.duckdb' } }),
       'loose/xtr.config.json': '{}',
     });
-    const results = await run(['xtr.config.json', 'loose/xtr.config.json'], context, { buildTargetName: 'index', verifyTargetName: 'check' });
-    const root = results[0][1].projects?.['.'];
-    expect(Object.keys(root?.targets ?? {})).toEqual(['index', 'check']);
-    expect(root?.targets?.check.dependsOn).toEqual(['index']);
-    expect(root?.targets?.index.outputs).toEqual(['{projectRoot}/dist/xtr']);
+    const options = { buildTargetName: 'index', verifyTargetName: 'check' };
+    const results = await run(['xtr.config.json', 'loose/xtr.config.json'], context, options);
+    const targets = results[0][1].projects?.['.']?.targets;
+    expect(Object.keys(targets ?? {})).toEqual(['index', 'check']);
+    expect(targets?.check.dependsOn).toEqual(['index']);
+    expect(targets?.index.outputs).toEqual(['{projectRoot}/dist/xtr']);
     expect(results[1][1]).toEqual({});
   });
 
@@ -151,13 +153,30 @@ describe('xtr plugin createNodes', () => {
       'libs/kb/xtr.config.json': JSON.stringify({ catalog: { path: 'out/c.duckdb', target: 'export-catalog' } }),
     });
     const [[, result]] = await run(['libs/kb/xtr.config.json'], context);
-    const index = result.projects?.['libs/kb']?.targets?.['xtr-index'];
-    expect(index?.dependsOn).toEqual(['export-catalog']);
-    expect(index?.inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
-    expect(index?.inputs).not.toContainEqual(expect.objectContaining({ runtime: expect.anything() }));
+    const targets = result.projects?.['libs/kb']?.targets;
+    expect(targets?.['xtr-index'].dependsOn).toEqual(['export-catalog']);
+    expect(targets?.['xtr-index'].inputs).toContainEqual({ dependentTasksOutputFiles: '**/*' });
+    expect(targets?.['xtr-index'].inputs).not.toContainEqual(expect.objectContaining({ runtime: expect.anything() }));
+    // Verify depends on the index alone, so only its manifest is hashed, never the token matrix.
+    expect(targets?.['xtr-verify'].inputs).not.toContainEqual({ dependentTasksOutputFiles: '**/*' });
   });
 
-  it('exports the v2 implementation under both names', () => {
-    expect(createNodes).toBe(createNodesV2);
+  it('names the workspace package manager in the help commands', async () => {
+    const context = workspace({
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'package.json': JSON.stringify({ packageManager: 'pnpm@9.15.0' }),
+      'apps/a/project.json': '{}',
+      'apps/a/xtr.config.json': JSON.stringify({ catalog: { path: 'c.duckdb' } }),
+    });
+    const [[, result]] = await run(['apps/a/xtr.config.json'], context);
+    const targets = result.projects?.['apps/a']?.targets;
+    expect(targets?.['xtr-index'].metadata?.help?.command).toBe('pnpm exec xtr build --help');
+    expect(targets?.['xtr-verify'].metadata?.help?.command).toBe('pnpm exec xtr verify --help');
+  });
+
+  it('still infers both targets from a config that is not valid JSON, so running them names the problem', async () => {
+    const context = workspace({ 'apps/b/project.json': '{}', 'apps/b/xtr.config.json': '{ "catalog": ' });
+    const [[, result]] = await run(['apps/b/xtr.config.json'], context);
+    expect(Object.keys(result.projects?.['apps/b']?.targets ?? {})).toEqual(['xtr-index', 'xtr-verify']);
   });
 });

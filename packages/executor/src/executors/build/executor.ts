@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { type ExecutorContext, logger } from '@nx/devkit';
+import type { ExecutorContext } from '@nx/devkit';
 import { runBuild } from '../../pipeline/run-build';
-import { CONFIG_FILE_NAME } from '../../config/xtr-config';
+import { executorContext } from '../context';
 import type { BuildExecutorSchema } from './schema';
 
 /** `@xtr-nx/executor:build`: builds the project's XTR index. */
@@ -10,14 +10,15 @@ export default async function buildExecutor(
   context: ExecutorContext,
 ): Promise<{ success: boolean }> {
   const { config, ...overrides } = options;
-  const projects = context.projectsConfigurations.projects;
-  const projectRoot = projects[context.projectName ?? '']?.root ?? '.';
-  const log = { info: (m: string) => logger.info(m), error: (m: string) => logger.error(m), isVerbose: context.isVerbose };
+  const { workspaceRoot, configPath, logger } = executorContext(config, context);
   // An output folder that is or holds a project would take the project with it when replaced.
   const protect = [
-    { path: context.root, what: 'the workspace root' },
-    ...Object.entries(projects).map(([name, project]) => ({ path: join(context.root, project.root), what: `the root of project ${name}` })),
+    { path: workspaceRoot, what: 'the workspace root' },
+    ...Object.entries(context.projectsConfigurations.projects).map(([name, project]) => ({
+      path: join(workspaceRoot, project.root),
+      what: `the root of project ${name}`,
+    })),
   ];
-  const success = await runBuild(config ?? join(projectRoot, CONFIG_FILE_NAME), overrides, context.root, log, protect);
+  const success = await runBuild(configPath, overrides, workspaceRoot, logger, protect);
   return { success };
 }
