@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { BUILTIN_HASH, createBuiltinHashEncoder } from './builtin/builtin-hash-encoder';
+import { LIMITS, type LimitedOption, limitProblem } from './limits';
 import { modelBytes } from './onnx/model-files';
 import { createOnnxEncoder, type ResolvedEncoderOptions } from './onnx-encoder';
 import { EncoderError, type EncoderOptions, type TokenEncoder } from './types';
@@ -23,10 +24,16 @@ export function defaultBatchSize(model: string): number {
   return modelBytes(model) >= LARGE_MODEL_BYTES ? 1 : DEFAULT_BATCH_SIZE;
 }
 
-/** `value`, checked, or the default, computed only when needed (the batch default reads the model). */
-function positiveInteger(name: string, value: number | undefined, fallback: () => number): number {
+/** onnxruntime intra-op threads when the user sets none: one per core. */
+export function defaultThreads(): number {
+  return Math.min(availableParallelism(), LIMITS.threads);
+}
+
+/** `value`, checked against its limit, or the default, computed only when needed (the batch default reads the model). */
+function limitedInteger(name: LimitedOption, value: number | undefined, fallback: () => number): number {
   const resolved = value ?? fallback();
-  if (!Number.isInteger(resolved) || resolved < 1) throw new EncoderError(`encoder.${name} must be a positive integer, got ${resolved}.`);
+  const problem = limitProblem(name, resolved);
+  if (problem) throw new EncoderError(problem);
   return resolved;
 }
 
@@ -34,9 +41,10 @@ function positiveInteger(name: string, value: number | undefined, fallback: () =
 export async function createEncoder(options: EncoderOptions): Promise<TokenEncoder> {
   const resolved: ResolvedEncoderOptions = {
     ...options,
-    maxLength: positiveInteger('maxLength', options.maxLength, () => DEFAULT_MAX_LENGTH),
-    batchSize: positiveInteger('batchSize', options.batchSize, () => defaultBatchSize(options.model)),
-    threads: positiveInteger('threads', options.threads, availableParallelism),
+    maxLength: limitedInteger('maxLength', options.maxLength, () => DEFAULT_MAX_LENGTH),
+    batchSize: limitedInteger('batchSize', options.batchSize, () => defaultBatchSize(options.model)),
+    // A default, not a clamp: builds clamp what users set (with a warning) before this point.
+    threads: limitedInteger('threads', options.threads, defaultThreads),
     normalize: options.normalize ?? true,
   };
   if (resolved.model === BUILTIN_HASH) return createBuiltinHashEncoder(resolved);

@@ -1,9 +1,10 @@
-import { copyFileSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
 import { fillSeededUniform } from './builtin/seeded-uniform';
 import { createEncoder } from './create-encoder';
-import { makeTestModel, type TestModel, writeNpy, writeOddModel } from '../test-utils/models';
+import { makeTestModel, SHORT_POSITIONS, type TestModel, writeNpy, writeOddModel } from '../test-utils/models';
+import { SMALL_SIZE } from '../testing/transformer-model';
 import { externalizeWeights } from '../testing/external-data';
 import { modelBytes, modelFiles } from './onnx/model-files';
 import type { EncodedBatch, EncoderOptions, TokenEncoder } from './types';
@@ -42,6 +43,9 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
   beforeAll(() => {
     wordpiece = makeTestModel('wordpiece', { tokenTypeIds: true });
     unigram = makeTestModel('unigram');
+  });
+  afterAll(() => {
+    for (const { dir } of [wordpiece, unigram]) rmSync(dir, { recursive: true, force: true });
   });
 
   it.each(['wordpiece', 'unigram'] as const)('%s: batched output equals one text at a time, real tokens only', async (kind) => {
@@ -118,10 +122,14 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
 
   it('accepts a model whose output is already projected', async () => {
     const projected = makeTestModel('wordpiece', { projectionDim: 16 });
-    await withEncoder({ model: projected.model, tokenizer: projected.tokenizer, dim: 16 }, async (encoder) => {
-      await encoder.encode(TEXTS);
-      expect(encoder.dim).toBe(16);
-    });
+    try {
+      await withEncoder({ model: projected.model, tokenizer: projected.tokenizer, dim: 16 }, async (encoder) => {
+        await encoder.encode(TEXTS);
+        expect(encoder.dim).toBe(16);
+      });
+    } finally {
+      rmSync(projected.dir, { recursive: true, force: true });
+    }
   });
 
   it('fingerprints model bytes, tokenizer and options', async () => {
@@ -191,6 +199,33 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
       await expect(encodeWith({ model: pooled })).rejects.toThrow(/output "last_hidden_state" is float32 \[5, 8\], expected float32 \[batch=5, tokens=\d+, width\]/);
       await expect(encodeWith({ model: nan })).rejects.toMatchObject({ textIndex: expect.any(Number), message: expect.stringMatching(/NaN or Infinity/) });
       await expect(encodeWith({ dim: 128 })).rejects.toThrow(/produces 64-wide vectors but "encoder.dim" is 128/);
+    });
+
+    it('refuses a maxLength beyond the position embeddings of the model, naming both', async () => {
+      const short = makeTestModel('wordpiece', { size: { ...SMALL_SIZE, maxPositions: 32 } });
+      try {
+        const options = { model: short.model, tokenizer: short.tokenizer, threads: 1 };
+        await expect(createEncoder({ ...options, maxLength: 33 })).rejects.toThrow(
+          /"encoder.maxLength" is 33, but model .*model\.onnx has position embeddings for 32 tokens\. Set it to 32 or less/,
+        );
+        const long = TEXTS[3].repeat(10);
+        const [ids] = await withEncoder({ ...options, maxLength: 32 }, async (e) => (await e.tokenize([long])).tokens);
+        expect(ids).toHaveLength(32);
+      } finally {
+        rmSync(short.dir, { recursive: true, force: true });
+      }
+    });
+
+    it('points at encoder.maxLength when a model whose positions cannot be read fails on long chunks', async () => {
+      const vocab = Tokenizer.fromFile(wordpiece.tokenizer).getVocabSize(true);
+      const model = join(wordpiece.dir, 'short-positions.onnx');
+      writeOddModel(model, vocab, 'short-positions');
+      const encodeWith = (maxLength: number) =>
+        withEncoder({ model, tokenizer: wordpiece.tokenizer, maxLength }, (e) => e.encode([TEXTS[3].repeat(10)]));
+      await expect(encodeWith(SHORT_POSITIONS)).resolves.toMatchObject({ lengths: new Int32Array([SHORT_POSITIONS]) });
+      await expect(encodeWith(64)).rejects.toThrow(
+        /failed on a batch of 1 chunks of up to 64 tokens: .*If the model takes fewer than 64 tokens .*set "encoder.maxLength" to its maximum/,
+      );
     });
 
     it('names the text that tokenizes to zero tokens', async () => {

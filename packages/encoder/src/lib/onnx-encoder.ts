@@ -3,6 +3,7 @@ import { BatchedEncoder } from './batched-encoder';
 import { combineFingerprint, hashFile } from './fingerprint';
 import { readNpyMatrix } from './npy';
 import { modelFiles } from './onnx/model-files';
+import { summarizeModel } from './onnx/model-summary';
 import { OnnxTokenModel } from './onnx/onnx-token-model';
 import { HfTokenizer } from './tokenizers/hf-tokenizer';
 import { EncoderError, type EncoderOptions } from './types';
@@ -24,6 +25,13 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
   }
   if (!existsSync(tokenizer)) {
     throw new EncoderError(`Tokenizer file not found: ${tokenizer}. Set "encoder.tokenizer" to the model's tokenizer.json.`);
+  }
+  const positions = summarizeModel(model)?.positions;
+  if (positions !== undefined && options.maxLength > positions) {
+    throw new EncoderError(
+      `"encoder.maxLength" is ${options.maxLength}, but model ${model} has position embeddings for ${positions} tokens. ` +
+        `Set it to ${positions} or less.`,
+    );
   }
   const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
   const projection = options.projection ? { matrix: readNpyMatrix(options.projection), source: options.projection } : undefined;

@@ -56,11 +56,14 @@ export interface EncoderOptions {
   readonly model: string;
   /** Hugging Face `tokenizer.json` (required with an `.onnx` model). */
   readonly tokenizer?: string;
-  /** Tokens kept per chunk, special tokens included; longer chunks are truncated. */
+  /**
+   * Tokens kept per chunk, special tokens included; longer chunks are truncated. At most
+   * `LIMITS.maxLength`, and at most the model's position embeddings when they can be read.
+   */
   readonly maxLength?: number;
-  /** Texts per `session.run` call. */
+  /** Texts per `session.run` call (at most `LIMITS.batchSize`). */
   readonly batchSize?: number;
-  /** onnxruntime intra-op threads (default: available cores). */
+  /** onnxruntime intra-op threads (default: available cores; at most `LIMITS.threads`). */
   readonly threads?: number;
   /** Input names (default: `input_ids`, `attention_mask`, and `token_type_ids` if the model has it). */
   readonly inputs?: InputNames;

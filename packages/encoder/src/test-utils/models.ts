@@ -30,13 +30,22 @@ export function makeTestModel(kind: TokenizerKind = 'wordpiece', options: Partia
   return { dir, model, tokenizer };
 }
 
+/** Positions `short-positions` takes, in a table whose name does not say what it holds. */
+export const SHORT_POSITIONS = 16;
+
 /** A graph of the given ops over token embeddings, for models that misbehave on purpose. */
-export function writeOddModel(path: string, vocabSize: number, shape: 'pooled' | 'nan'): void {
+export function writeOddModel(path: string, vocabSize: number, shape: 'pooled' | 'nan' | 'short-positions'): void {
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 'int64', ['batch', 'tokens']);
   g.input('attention_mask', 'int64', ['batch', 'tokens']);
   const embedded = g.op('Gather', [g.floats('emb', [vocabSize, 8], new Float32Array(vocabSize * 8).fill(0.5)), ids], { axis: 0 });
-  if (shape === 'pooled') {
+  if (shape === 'short-positions') {
+    const table = g.floats('table', [SHORT_POSITIONS, 8], new Float32Array(SHORT_POSITIONS * 8).fill(0.25));
+    const length = g.op('Gather', [g.op('Shape', [ids]), g.ints('one_index', [], [1])], { axis: 0 });
+    const positions = g.op('Range', [g.ints('zero', [], [0]), length, g.ints('one', [], [1])]);
+    g.output('last_hidden_state', 'float32', ['batch', 'tokens', 8]);
+    g.op('Add', [embedded, g.op('Gather', [table, positions], { axis: 0 })], {}, 'last_hidden_state');
+  } else if (shape === 'pooled') {
     g.output('last_hidden_state', 'float32', ['batch', 8]);
     g.op('ReduceMean', [embedded], { axes: [1], keepdims: 0 }, 'last_hidden_state');
   } else {

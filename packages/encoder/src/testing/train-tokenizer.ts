@@ -5,23 +5,31 @@ import {
   bertNormalizer,
   bertPreTokenizer,
   bertProcessing,
+  BPE,
+  byteLevelAlphabet,
+  byteLevelPreTokenizer,
   metaspacePreTokenizer,
   type Model,
   nfkcNormalizer,
+  robertaProcessing,
   templateProcessing,
   Tokenizer,
   Unigram,
   WordPiece,
 } from 'tokenizers';
 
-export type TokenizerKind = 'wordpiece' | 'unigram';
+export type TokenizerKind = 'wordpiece' | 'unigram' | 'bpe';
 
-const WORDPIECE_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]'];
-const UNIGRAM_SPECIALS = ['<pad>', '</s>', '<unk>'];
+const SPECIALS: Record<TokenizerKind, string[]> = {
+  wordpiece: ['[PAD]', '[UNK]', '[CLS]', '[SEP]'],
+  unigram: ['<pad>', '</s>', '<unk>'],
+  bpe: ['<s>', '<pad>', '</s>', '<unk>'],
+};
 
 /**
  * Trains a `tokenizer.json` with the Hugging Face trainers on local files: `wordpiece` is shaped
- * like BERT (lower-casing, `[CLS] … [SEP]`), `unigram` like T5/XTR (metaspace, `… </s>`).
+ * like BERT (lower-casing, `[CLS] … [SEP]`), `unigram` like T5/XTR (metaspace, `… </s>`), `bpe`
+ * like RoBERTa (byte-level, `<s> … </s>`).
  *
  * The vocabulary is rewritten canonically: special tokens first (the trainers exposed to Node
  * take no special tokens, and tokens added before training would collide with trained ids), then
@@ -30,27 +38,37 @@ const UNIGRAM_SPECIALS = ['<pad>', '</s>', '<unk>'];
  * in a few rare pieces; keep the generated tokenizer.json when bit-identical ids matter.
  */
 export function trainTokenizer(kind: TokenizerKind, files: readonly string[], outPath: string): void {
-  const raw = new Tokenizer(kind === 'wordpiece' ? (WordPiece.empty() as unknown as Model) : Unigram.empty());
+  const raw = new Tokenizer(untrainedModel(kind));
   if (kind === 'wordpiece') {
     raw.setNormalizer(bertNormalizer({ lowercase: true }));
     raw.setPreTokenizer(bertPreTokenizer());
-  } else {
+  } else if (kind === 'unigram') {
     raw.setNormalizer(nfkcNormalizer());
     raw.setPreTokenizer(metaspacePreTokenizer());
+  } else {
+    raw.setPreTokenizer(byteLevelPreTokenizer(false));
   }
   raw.train([...files]);
   const json = JSON.parse(saveToString(raw));
-  json.model = kind === 'wordpiece' ? canonicalWordPiece(json.model) : canonicalUnigram(json.model);
+  const canonical = { wordpiece: canonicalWordPiece, unigram: canonicalUnigram, bpe: canonicalBpe }[kind];
+  json.model = canonical(json.model);
   const tokenizer = Tokenizer.fromString(JSON.stringify(json));
-  const specials = kind === 'wordpiece' ? WORDPIECE_SPECIALS : UNIGRAM_SPECIALS;
+  const specials = SPECIALS[kind];
   tokenizer.addSpecialTokens(specials);
-  const id = (token: string) => specials.indexOf(token);
+  const special = (token: string): [string, number] => [token, specials.indexOf(token)];
   tokenizer.setPostProcessor(
     kind === 'wordpiece'
-      ? bertProcessing(['[SEP]', id('[SEP]')], ['[CLS]', id('[CLS]')])
-      : templateProcessing('$A </s>', null, [['</s>', id('</s>')]]),
+      ? bertProcessing(special('[SEP]'), special('[CLS]'))
+      : kind === 'unigram'
+        ? templateProcessing('$A </s>', null, [special('</s>')])
+        : robertaProcessing(special('</s>'), special('<s>')),
   );
   tokenizer.save(outPath);
+}
+
+function untrainedModel(kind: TokenizerKind): Model {
+  if (kind === 'wordpiece') return WordPiece.empty() as unknown as Model;
+  return kind === 'unigram' ? Unigram.empty() : BPE.empty();
 }
 
 function saveToString(tokenizer: Tokenizer): string {
@@ -66,17 +84,28 @@ function saveToString(tokenizer: Tokenizer): string {
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function canonicalWordPiece(model: { vocab: Record<string, number> }) {
-  const pieces = Object.keys(model.vocab).filter((t) => !WORDPIECE_SPECIALS.includes(t)).sort(byCodePoint);
-  const vocab = Object.fromEntries([...WORDPIECE_SPECIALS, ...pieces].map((token, id) => [token, id]));
+  const specials = SPECIALS.wordpiece;
+  const pieces = Object.keys(model.vocab).filter((t) => !specials.includes(t)).sort(byCodePoint);
+  const vocab = Object.fromEntries([...specials, ...pieces].map((token, id) => [token, id]));
   return { ...model, unk_token: '[UNK]', vocab };
 }
 
+/** Every byte's symbol is in the vocabulary, as in GPT-2 and RoBERTa: no text has unknown bytes. */
+function canonicalBpe(model: { vocab: Record<string, number> }) {
+  const specials = SPECIALS.bpe;
+  const symbols = new Set([...Object.keys(model.vocab), ...byteLevelAlphabet()]);
+  const pieces = [...symbols].filter((t) => !specials.includes(t)).sort(byCodePoint);
+  const vocab = Object.fromEntries([...specials, ...pieces].map((token, id) => [token, id]));
+  return { ...model, vocab };
+}
+
 function canonicalUnigram(model: { vocab: [string, number][] }) {
+  const specials = SPECIALS.unigram;
   // Scores differ between runs in the last bits of float64 summation: round before ordering.
   const pieces = model.vocab
-    .filter(([piece]) => !UNIGRAM_SPECIALS.includes(piece))
+    .filter(([piece]) => !specials.includes(piece))
     .map(([piece, score]): [string, number] => [piece, Math.round(score * 1e9) / 1e9])
     .sort(([a, x], [b, y]) => y - x || byCodePoint(a, b));
-  const vocab = [...UNIGRAM_SPECIALS.map((piece): [string, number] => [piece, 0]), ...pieces];
-  return { ...model, unk_id: UNIGRAM_SPECIALS.indexOf('<unk>'), vocab };
+  const vocab = [...specials.map((piece): [string, number] => [piece, 0]), ...pieces];
+  return { ...model, unk_id: specials.indexOf('<unk>'), vocab };
 }

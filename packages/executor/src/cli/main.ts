@@ -1,17 +1,24 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { LIMITS } from '@xtr-nx/encoder';
 import { runBuild } from '../pipeline/run-build';
 import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
 import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';
 import type { BuildOverrides } from '../config/normalize-options';
-import { CONFIG_FILE_NAME } from '../config/xtr-config';
+import { CONFIG_FILE_NAME } from '../config/defaults';
 import { TOOL } from '../tool';
 
-function positiveInteger(value: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer.');
-  return parsed;
+/** A flag value that is an integer from 1 to `limit`, the bound the build itself enforces. */
+function integerUpTo(limit: number): (value: string) => number {
+  return (value) => {
+    const parsed = Number(value);
+    if (Number.isInteger(parsed) && parsed >= 1 && parsed <= limit) return parsed;
+    throw new InvalidArgumentError(`expected an integer from 1 to ${limit}.`);
+  };
 }
+
+/** Failures print without a stack trace; this is how to get one. */
+const STACK_HELP = 'print the stack trace of a failure';
 
 const consoleLogger = { info: (m: string) => console.log(m), error: (m: string) => console.error(m) };
 
@@ -26,13 +33,13 @@ export function createProgram(): Command {
     .option('--table <name>', 'table or view with the chunks (overrides catalog.table)')
     .option('--model <model>', 'builtin:hash or an .onnx model (overrides encoder.model)')
     .option('--tokenizer <path>', 'tokenizer.json for an .onnx model (overrides encoder.tokenizer)')
-    .option('--max-length <n>', 'tokens kept per chunk (overrides encoder.maxLength)', positiveInteger)
-    .option('--batch-size <n>', 'chunks per onnxruntime call (overrides encoder.batchSize)', positiveInteger)
-    .option('--window <n>', 'chunks sorted by length together before batching (overrides encoder.window)', positiveInteger)
-    .option('--threads <n>', 'onnxruntime intra-op threads (overrides encoder.threads)', positiveInteger)
+    .option('--max-length <n>', 'tokens kept per chunk (overrides encoder.maxLength)', integerUpTo(LIMITS.maxLength))
+    .option('--batch-size <n>', 'chunks per onnxruntime call (overrides encoder.batchSize)', integerUpTo(LIMITS.batchSize))
+    .option('--window <n>', 'chunks sorted by length before batching (overrides encoder.window)', integerUpTo(LIMITS.window))
+    .option('--threads <n>', 'onnxruntime threads, at most the cores (overrides encoder.threads)', integerUpTo(LIMITS.threads))
     .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
     .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
-    .option('--verbose', 'print resolved options, encoder details and a progress line per window')
+    .option('--verbose', 'print resolved options, encoder details, a progress line per window and the stack of a failure')
     .action(async (opts: BuildOverrides & { config: string; verbose?: boolean }) => {
       const { config, verbose, ...overrides } = opts;
       process.exitCode = (await runBuild(config, overrides, process.cwd(), { ...consoleLogger, isVerbose: verbose })) ? 0 : 1;
@@ -45,13 +52,15 @@ export function createProgram(): Command {
     .option('--catalog <path>', 'DuckDB catalog to compare with (default: catalog.path of the config)')
     .option('--table <name>', 'table or view with the chunks')
     .option('--no-check-catalog', 'skip the comparison with the catalog')
-    .action(async (dir: string | undefined, opts: VerifyOverrides & { config: string }) => {
-      const { config, ...overrides } = opts;
+    .option('--verbose', STACK_HELP)
+    .action(async (dir: string | undefined, opts: VerifyOverrides & { config: string; verbose?: boolean }) => {
+      const { config, verbose, ...overrides } = opts;
       const cwd = process.cwd();
+      const logger = { ...consoleLogger, isVerbose: verbose };
       try {
-        process.exitCode = (await runVerify(resolveVerifyTarget(config, { ...overrides, dir }, cwd), cwd, consoleLogger)) ? 0 : 1;
+        process.exitCode = (await runVerify(resolveVerifyTarget(config, { ...overrides, dir }, cwd), cwd, logger)) ? 0 : 1;
       } catch (error) {
-        reportFailure('verify', error, consoleLogger);
+        reportFailure('verify', error, logger);
         process.exitCode = 1;
       }
     });
@@ -62,8 +71,9 @@ export function createProgram(): Command {
     .option('--catalog <path>', 'DuckDB catalog (default: catalog.path of the config)')
     .option('--table <name>', 'table or view with the chunks')
     .option('--cache-key', 'for Nx runtime inputs: print "unavailable" instead of failing when the catalog cannot be read')
-    .action(async (opts: FingerprintOptions) => {
-      process.exitCode = (await runFingerprint(opts, process.cwd(), consoleLogger)) ? 0 : 1;
+    .option('--verbose', STACK_HELP)
+    .action(async ({ verbose, ...options }: FingerprintOptions & { verbose?: boolean }) => {
+      process.exitCode = (await runFingerprint(options, process.cwd(), { ...consoleLogger, isVerbose: verbose })) ? 0 : 1;
     });
   return program;
 }

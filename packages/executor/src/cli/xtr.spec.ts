@@ -58,7 +58,10 @@ describe('xtr build', () => {
     const root = await makeWorkspace([chunkRow(1n, 'x')]);
     const result = await runCli(['build', '--batch-size', '0'], root);
     expect(result.exitCode).not.toBe(0);
-    expect(result.stderr).toMatch(/--batch-size.*expected a positive integer/);
+    expect(result.stderr).toMatch(/--batch-size <n>' argument '0' is invalid\. expected an integer from 1 to 256/);
+    const huge = await runCli(['build', '--max-length', '1000000000'], root);
+    expect(huge.exitCode).not.toBe(0);
+    expect(huge.stderr).toMatch(/--max-length <n>' argument '1000000000' is invalid\. expected an integer from 1 to 8192/);
   });
 });
 

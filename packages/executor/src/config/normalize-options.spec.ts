@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeBuildOptions } from './normalize-options';
 
 describe('normalizeBuildOptions', () => {
   const root = mkdtempSync(join(tmpdir(), 'xtr-options-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
   mkdirSync(join(root, 'apps/search'), { recursive: true });
   writeFileSync(
     join(root, 'apps/search/xtr.config.json'),
@@ -26,8 +27,9 @@ describe('normalizeBuildOptions', () => {
       dtype: 'float32',
       window: 64,
     });
-    expect(options.encoder.threads).toBeGreaterThan(0);
+    expect(options.encoder.threads).toBe(availableParallelism());
     expect(options.encoder).not.toHaveProperty('window');
+    expect(options.warnings).toEqual([]);
   });
 
   it('lets executor and CLI options win, with paths relative to the workspace root', () => {
@@ -67,5 +69,29 @@ describe('normalizeBuildOptions', () => {
   it('takes the DuckDB memory limit from catalog.memoryLimit', () => {
     writeFileSync(join(root, 'mem.config.json'), JSON.stringify({ catalog: { path: 'c.duckdb', memoryLimit: '1GB' } }));
     expect(normalizeBuildOptions('mem.config.json', {}, root).catalogMemoryLimit).toBe('1GB');
+  });
+
+  it('lowers threads beyond the cores to the cores, and says so', () => {
+    const cores = availableParallelism();
+    const options = normalizeBuildOptions('apps/search/xtr.config.json', { threads: 1024 }, root);
+    expect(options.encoder.threads).toBe(cores);
+    const warning = new RegExp(`"encoder.threads" is 1024 but this machine has ${cores} cores`);
+    expect(options.warnings).toEqual([expect.stringMatching(warning)]);
+  });
+
+  it('refuses sizes beyond their limits, from the config or from the command line', () => {
+    const huge = { catalog: { path: 'c.duckdb' }, encoder: { window: 4096, maxLength: 512 } };
+    writeFileSync(join(root, 'huge.config.json'), JSON.stringify(huge));
+    expect(() => normalizeBuildOptions('huge.config.json', {}, root)).toThrow(/"encoder.window" × "encoder.maxLength" is 4096 × 512/);
+    const fromCommandLine = () => normalizeBuildOptions('apps/search/xtr.config.json', { maxLength: 1e9 }, root);
+    const message = expect.stringMatching(/^"encoder.maxLength" is 1000000000, .* 8192/);
+    expect(fromCommandLine).toThrow(expect.objectContaining({ name: 'ConfigError', message }));
+  });
+
+  it('shrinks the default window for long chunks so that it stays within its token budget', () => {
+    writeFileSync(join(root, 'long.config.json'), JSON.stringify({ catalog: { path: 'c.duckdb' } }));
+    expect(normalizeBuildOptions('long.config.json', { maxLength: 8192 }, root).window).toBe(64);
+    expect(normalizeBuildOptions('long.config.json', { maxLength: 2048 }, root).window).toBe(256);
+    expect(normalizeBuildOptions('long.config.json', { maxLength: 4096 }, root).window).toBe(128);
   });
 });

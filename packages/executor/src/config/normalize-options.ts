@@ -1,8 +1,10 @@
-import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DEFAULT_MEMORY_LIMIT } from '@xtr-nx/catalog';
-import { BUILTIN_HASH, DEFAULT_MAX_LENGTH, defaultBatchSize, type EncoderOptions } from '@xtr-nx/encoder';
+import { DEFAULT_MAX_LENGTH, defaultBatchSize, defaultThreads, LIMITS } from '@xtr-nx/encoder';
+import type { EncoderOptions } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
+import { applyLimits } from './apply-limits';
+import { BUILTIN_MODEL, DEFAULT_DTYPE, DEFAULT_OUTPUT_DIR, DEFAULT_TABLE, isBuiltinModel } from './defaults';
 import { loadConfig } from './load-config';
 import type { XtrConfig } from './xtr-config';
 
@@ -32,11 +34,18 @@ export interface BuildOptions {
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
   readonly window: number;
+  /** Lines to print before building (options that were adjusted, and why). */
+  readonly warnings: readonly string[];
 }
 
-export const DEFAULT_OUTPUT_DIR = 'dist/xtr';
-export const DEFAULT_DTYPE: Dtype = 'float16';
 export const DEFAULT_WINDOW = 256;
+
+/** The default window, smaller for long maxLengths so that one window stays within its token budget. */
+function defaultWindow(maxLength: number): number {
+  const fitting = Math.floor(LIMITS.windowTokens / maxLength);
+  // An invalid maxLength is reported on its own, not as a window problem too.
+  return fitting >= 1 ? Math.min(DEFAULT_WINDOW, fitting) : DEFAULT_WINDOW;
+}
 
 /**
  * The single place where defaults are applied: explicit overrides (relative to `cwd`, the
@@ -49,26 +58,34 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
   const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
   const fromConfig = (p: string | undefined) => (p === undefined ? undefined : resolve(configDir, p));
   const encoder = config.encoder ?? {};
-  const model = overrides.model ?? encoder.model ?? BUILTIN_HASH;
+  const model = overrides.model ?? encoder.model ?? BUILTIN_MODEL;
   const modelBase = overrides.model === undefined ? configDir : cwd;
-  const modelPath = model.startsWith('builtin:') ? model : resolve(modelBase, model);
+  const modelPath = isBuiltinModel(model) ? model : resolve(modelBase, model);
+  const maxLength = overrides.maxLength ?? encoder.maxLength ?? DEFAULT_MAX_LENGTH;
+  const { sizes, warnings } = applyLimits({
+    maxLength,
+    batchSize: overrides.batchSize ?? encoder.batchSize ?? defaultBatchSize(modelPath),
+    window: overrides.window ?? encoder.window ?? defaultWindow(maxLength),
+    threads: overrides.threads ?? encoder.threads ?? defaultThreads(),
+  });
   return {
     configPath: absoluteConfig,
     catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
-    table: overrides.table ?? config.catalog.table ?? 'chunks',
+    table: overrides.table ?? config.catalog.table ?? DEFAULT_TABLE,
     catalogMemoryLimit: config.catalog.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     encoder: {
       ...withoutWindow(encoder),
       model: modelPath,
       tokenizer: fromCwd(overrides.tokenizer) ?? fromConfig(encoder.tokenizer),
       projection: fromConfig(encoder.projection),
-      maxLength: overrides.maxLength ?? encoder.maxLength ?? DEFAULT_MAX_LENGTH,
-      batchSize: overrides.batchSize ?? encoder.batchSize ?? defaultBatchSize(modelPath),
-      threads: overrides.threads ?? encoder.threads ?? availableParallelism(),
+      maxLength: sizes.maxLength,
+      batchSize: sizes.batchSize,
+      threads: sizes.threads,
     },
     outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
     dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
-    window: overrides.window ?? encoder.window ?? DEFAULT_WINDOW,
+    window: sizes.window,
+    warnings,
   };
 }
 

@@ -21,13 +21,13 @@ export interface XtrConfig {
     model?: string;
     /** Hugging Face `tokenizer.json` for an `.onnx` model. */
     tokenizer?: string;
-    /** Tokens kept per chunk, special tokens included (default 256). */
+    /** Tokens kept per chunk, special tokens included (default 256; bounded by `LIMITS` and the model's positions). */
     maxLength?: number;
     /** Chunks per onnxruntime call (default 8; 1 for .onnx models of 64 MiB and more). */
     batchSize?: number;
-    /** Chunks sorted by length together before batching (default 256). */
+    /** Chunks sorted by length together before batching (default 256, less for long maxLengths). */
     window?: number;
-    /** onnxruntime intra-op threads (default: available cores). */
+    /** onnxruntime intra-op threads (default: available cores; more than the cores are lowered to them). */
     threads?: number;
     /** Model input names, when they differ from input_ids / attention_mask / token_type_ids. */
     inputs?: InputNames;
@@ -47,8 +47,6 @@ export interface XtrConfig {
     dtype?: Dtype;
   };
 }
-
-export const CONFIG_FILE_NAME = 'xtr.config.json';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

@@ -1,4 +1,5 @@
 import { basename, relative } from 'node:path';
+import { isBuiltinModel } from '../config/defaults';
 import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { createEncoder, type EncodedBatch, modelFiles, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter, OutputSlot, type ProtectedPath } from '@xtr-nx/storage';
@@ -16,7 +17,7 @@ export class BuildError extends Error {
 
 /** Paths in the manifest are relative to the index folder: the same on every machine and after a cache restore. */
 function portablePath(outputDir: string, path: string): string {
-  return path.startsWith('builtin:') ? path : relative(outputDir, path);
+  return isBuiltinModel(path) ? path : relative(outputDir, path);
 }
 
 /**
@@ -24,7 +25,7 @@ function portablePath(outputDir: string, path: string): string {
  * weights under another name could change without a rebuild.
  */
 function unhashedModelFiles(model: string): string[] {
-  if (model.startsWith('builtin:')) return [];
+  if (isBuiltinModel(model)) return [];
   return modelFiles(model)
     .slice(1)
     .filter((file) => !basename(file).startsWith(basename(model)));
@@ -70,6 +71,7 @@ export interface BuildControl {
 export async function buildIndex(options: BuildOptions, logger: BuildLogger, control: BuildControl = {}): Promise<BuildSummary> {
   const started = performance.now();
   const { signal } = control;
+  for (const warning of options.warnings) logger.info(warning);
   // Before any work: a folder the build must not replace is refused now, not after hours of encoding.
   const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect), { onWait: (message) => logger.info(message), signal });
   let catalog: Awaited<ReturnType<typeof openCatalog>> | undefined;

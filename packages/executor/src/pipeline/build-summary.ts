@@ -1,4 +1,5 @@
 import type { Dtype } from '@xtr-nx/storage';
+import { isBuiltinModel } from '../config/defaults';
 
 /** Time spent per pipeline stage (stages overlap, so they may add up to more than the wall time). */
 export interface StageTimings {
@@ -37,7 +38,7 @@ export function formatSummary(summary: BuildSummary, display: (path: string) => 
     `xtr index built: ${display(summary.outputDir)}`,
     `  chunks   ${summary.chunks}${skipped}`,
     `  tokens   ${summary.tokens}`,
-    `  dim      ${summary.dim} (${summary.dtype}), encoder ${summary.model.startsWith('builtin:') ? summary.model : display(summary.model)}`,
+    `  dim      ${summary.dim} (${summary.dtype}), encoder ${isBuiltinModel(summary.model) ? summary.model : display(summary.model)}`,
     `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
     `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
   ].join('\n');

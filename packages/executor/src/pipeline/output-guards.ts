@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isBuiltinModel } from '../config/defaults';
 import { dirname, join } from 'node:path';
 import type { ProtectedPath } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
@@ -24,7 +25,7 @@ function globBase(path: string): string {
 export function outputGuards(options: BuildOptions, extra: readonly ProtectedPath[] = []): ProtectedPath[] {
   const { encoder } = options;
   const modelFiles = [
-    ...(encoder.model.startsWith('builtin:') ? [] : [{ path: encoder.model, what: 'the model' }]),
+    ...(isBuiltinModel(encoder.model) ? [] : [{ path: encoder.model, what: 'the model' }]),
     ...(encoder.tokenizer ? [{ path: encoder.tokenizer, what: 'the tokenizer' }] : []),
     ...(encoder.projection ? [{ path: encoder.projection, what: 'the projection' }] : []),
   ];

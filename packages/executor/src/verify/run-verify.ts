@@ -3,7 +3,8 @@ import { type ExpectedChunks, MANIFEST_FILE, readableIndexDir, verifyIndex } fro
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { displayPath, normalizeBuildOptions } from '../config/normalize-options';
-import { CONFIG_FILE_NAME, ConfigError } from '../config/xtr-config';
+import { CONFIG_FILE_NAME } from '../config/defaults';
+import { ConfigError } from '../config/xtr-config';
 import { reportFailure, type RunLogger } from '../run-logger';
 
 export interface VerifyTarget {

@@ -87,8 +87,12 @@ export class OnnxTokenModel {
     try {
       output = (await this.session.run(feeds, [this.output]))[this.output];
     } catch (error) {
+      const reason = (error as Error).message.trim().replace(/\.$/, '');
+      // Models whose positions cannot be read up front fail here when chunks are too long.
       throw new EncoderError(
-        `ONNX model ${this.source} failed on a batch of ${batch.length} chunks of up to ${maxTokens} tokens: ${(error as Error).message.trim()}`,
+        `ONNX model ${this.source} failed on a batch of ${batch.length} chunks of up to ${maxTokens} tokens: ${reason}. ` +
+          `If the model takes fewer than ${maxTokens} tokens (BERT-like models take 512), ` +
+          `set "encoder.maxLength" to its maximum.`,
       );
     }
     const [batchDim, tokenDim, width] = output.dims;

@@ -1,18 +1,150 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
-import { makeTestModel } from '../../test-utils/models';
+import { TRAINING_FILES } from '../../test-utils/models';
+import { trainTokenizer } from '../../testing/train-tokenizer';
 import { HfTokenizer } from './hf-tokenizer';
 
+const CODE = TRAINING_FILES.map((file) => readFileSync(file, 'utf8')).join('\n');
+
+/** A mulberry32 stream of integers in [0, n). */
+function seededInts(seed: number): (n: number) => number {
+  let state = seed >>> 0;
+  return (n) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % n) >>> 0;
+  };
+}
+
+/** Pieces that stress a cut: whitespace of every kind, characters normalizers remove, expand or turn into spaces. */
+const PIECES = [
+  'const', 'getUserById', 'x', '=', '(', ')', '{', '};', '123', '_v2', ' ', ' ', ' ', '  ', '    ', '\t', '\n', ' \n ',
+  '\r\n', '\u00a0', '\u3000', '\u2009', 'é', 'e\u0301', '\u0301', '´', '¨', 'İ', 'ß', 'ﬁ', '中文', '日本語', 'Ελληνικά',
+  '😀', '👨‍👩‍👧', '\u200b', '\u200d', '\ufeff', '\u0001', '\u0000', '▁', '\ufffd', '…', '①', '\\', '"', "'s",
+];
+
+function randomTexts(count: number, seed: number): string[] {
+  const next = seededInts(seed);
+  return Array.from({ length: count }, () => {
+    const pieces = Array.from({ length: next(3000) }, () => PIECES[next(PIECES.length)]);
+    return pieces.join('');
+  });
+}
+
+/**
+ * Few tokens per character: a prefix barely reaches maxLength, so the tokens next to the cut are
+ * the ones kept. Words end in characters that normalizers remove or turn into spaces.
+ */
+function sparseTexts(count: number, seed: number): string[] {
+  const next = seededInts(seed);
+  const words = ['x', 'getUser', '中文', '😀', 'é', '42', '{'];
+  const endings = ['', '', '\u0001', '\u200b', '´', '▁', '\ufffd', '\u00a0', '\u0301', '\t'];
+  const runs = [' ', ' ', '\n', '\t', ' \n', ' \u0001', ' \u200b'];
+  return Array.from({ length: count }, () => {
+    const pieces = Array.from({ length: next(300) }, () => {
+      const run = Array.from({ length: 1 + next(40) }, () => runs[next(runs.length)]).join('');
+      return words[next(words.length)] + endings[next(endings.length)] + run;
+    });
+    return pieces.join('');
+  });
+}
+
+const UNICODE = 'Ünïcödé café naïve 日本語のテキスト Ελληνικά 😀 👨‍👩‍👧 e\u0301 ´ ¨ a\u00a0b c\u3000d ▁ \ufffd \u200b ';
+
+const TEXTS = [
+  '',
+  'x',
+  'def parse_http_response(raw):',
+  CODE,
+  CODE.replace(/ /g, '  '),
+  CODE.replace(/\n/g, ' \n\t '),
+  ' '.repeat(30_000),
+  '\n'.repeat(10_000) + CODE,
+  ' '.repeat(50_000) + CODE.slice(0, 2_000),
+  'x'.repeat(60_000),
+  CODE.replace(/\s/g, ''),
+  '日本語のテキスト'.repeat(5_000),
+  UNICODE.repeat(400),
+  '\u0001 '.repeat(20_000) + CODE,
+  '´ '.repeat(20_000) + CODE,
+  CODE.replace(/ /g, '\u00a0'),
+  ...randomTexts(60, 7),
+  ...sparseTexts(60, 11),
+];
+
+type Kind = 'wordpiece' | 'unigram' | 'bpe' | 't5-normalizer' | 'bpe-strip-accents' | 'no-pre-tokenizer';
+
 describe('HfTokenizer', () => {
-  it.each(['wordpiece', 'unigram'] as const)('%s: ids equal the tokenizer file loaded on its own, truncated like Python', async (kind) => {
-    const { tokenizer: path } = makeTestModel(kind);
-    const texts = ['def parse_http_response(raw):', '', 'x'.repeat(50) + ' ' + 'const a = b + c;'.repeat(20)];
-    const ours = await HfTokenizer.load(path, 24).encodeBatch(texts);
-    const reference = Tokenizer.fromFile(path);
-    reference.setTruncation(24);
-    for (const [i, text] of texts.entries()) {
-      const expected = (await reference.encode(text)).getIds();
-      expect(Array.from(ours[i])).toEqual(expected);
+  const dir = mkdtempSync(join(tmpdir(), 'xtr-hf-tokenizer-'));
+  const paths = {} as Record<Kind, string>;
+  beforeAll(() => {
+    for (const kind of ['wordpiece', 'unigram', 'bpe'] as const) {
+      paths[kind] = join(dir, `${kind}.json`);
+      trainTokenizer(kind, TRAINING_FILES, paths[kind]);
     }
-    expect(ours[2]).toHaveLength(24);
+    const variant = (kind: Kind, from: Kind, change: (json: Record<string, unknown>) => void) => {
+      const json = JSON.parse(readFileSync(paths[from], 'utf8'));
+      change(json);
+      paths[kind] = join(dir, `${kind}.json`);
+      writeFileSync(paths[kind], JSON.stringify(json));
+    };
+    // Like T5's and XTR's: sentencepiece's nmt rules (controls removed; ▁, �, zero-width
+    // characters turned into spaces), NFKC, and runs of spaces collapsed.
+    variant('t5-normalizer', 'unigram', (json) => {
+      const collapse = { type: 'Replace', pattern: { Regex: ' {2,}' }, content: ' ' };
+      json.normalizer = { type: 'Sequence', normalizers: [{ type: 'Nmt' }, { type: 'NFKC' }, collapse] };
+    });
+    // Whitespace kept as tokens after accents are stripped: ´ becomes a space.
+    variant('bpe-strip-accents', 'bpe', (json) => {
+      json.normalizer = { type: 'Sequence', normalizers: [{ type: 'NFKD' }, { type: 'StripAccents' }] };
+    });
+    // Unigram over the whole text: pieces may span spaces, so only the whole text is safe.
+    variant('no-pre-tokenizer', 'unigram', (json) => {
+      json.pre_tokenizer = null;
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const KINDS: Kind[] = ['wordpiece', 'unigram', 'bpe', 't5-normalizer', 'bpe-strip-accents', 'no-pre-tokenizer'];
+  const cases = KINDS.flatMap((kind) => [4, 64, 512].map((maxLength) => [kind, maxLength] as const));
+
+  it.each(cases)('%s, maxLength %d: the ids the library gives each whole text, truncated', async (kind, maxLength) => {
+    const ours = await HfTokenizer.load(paths[kind], maxLength).encodeBatch(TEXTS);
+    const reference = Tokenizer.fromFile(paths[kind]);
+    reference.setTruncation(maxLength);
+    for (const [i, text] of TEXTS.entries()) {
+      const expected = (await reference.encode(text)).getIds();
+      if (Array.from(ours[i]).join() !== expected.join()) {
+        // Named, so a failure shows which text differs rather than two long arrays.
+        expect({ text: i, ids: Array.from(ours[i]) }).toEqual({ text: i, ids: expected });
+      }
+    }
+    // The reference truncates too: at least the code text must have been cut by it.
+    expect(ours[TEXTS.indexOf(CODE)]).toHaveLength(maxLength);
+  });
+
+  describe('how much of a long text it tokenizes', () => {
+    const megabyte = CODE.repeat(Math.ceil(2 ** 20 / CODE.length));
+    const longestTokenized = async (kind: Kind) => {
+      const spy = jest.spyOn(Tokenizer.prototype, 'encodeBatch');
+      try {
+        await HfTokenizer.load(paths[kind], 64).encodeBatch([megabyte, 'x']);
+        return Math.max(...spy.mock.calls.flatMap(([inputs]) => inputs.map((input) => (input as string).length)));
+      } finally {
+        spy.mockRestore();
+      }
+    };
+
+    const cutting = ['wordpiece', 'unigram', 'bpe', 't5-normalizer', 'bpe-strip-accents'] as const;
+    it.each(cutting)('%s: a prefix of a few kilobytes, not the megabyte', async (kind) => {
+      expect(await longestTokenized(kind)).toBeLessThan(8_192);
+    });
+
+    it('the whole text when pieces may span spaces', async () => {
+      expect(await longestTokenized('no-pre-tokenizer')).toBe(megabyte.length);
+    });
   });
 });

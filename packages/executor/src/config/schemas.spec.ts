@@ -1,0 +1,11 @@
+import { LIMITS } from '@xtr-nx/encoder';
+import executorSchema from '../executors/build/schema.json';
+import configSchema from './xtr.config.schema.json';
+
+describe('schema maxima', () => {
+  const names = ['maxLength', 'batchSize', 'window', 'threads'] as const;
+  it.each(names)('%s: both schemas bound it by the limit the build enforces', (name) => {
+    expect(configSchema.properties.encoder.properties[name].maximum).toBe(LIMITS[name]);
+    expect(executorSchema.properties[name].maximum).toBe(LIMITS[name]);
+  });
+});
