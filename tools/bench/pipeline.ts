@@ -45,6 +45,7 @@ async function main() {
   }
 
   console.log('\nmodel          chunks   tokens  pipeline tok/s  raw tok/s  efficiency  vs reference  peak RSS MiB');
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON printed by pipeline-model.ts, read field by field
   for (const r of results as Record<string, any>[]) {
     const rss = typeof r.peakRssMiB === 'number' ? r.peakRssMiB : r.peakRssMiB.run;
     console.log(

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 
@@ -37,7 +38,7 @@ const env: NodeJS.ProcessEnv = {
 };
 // npx and npm run export this repository's npm config to their children; the new workspace has its own.
 delete env.npm_config_onnxruntime_node_install;
-const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const plain = (text: string) => stripVTControlCharacters(text);
 
 function step(title: string) {
   console.log(`\n=== ${title}`);

@@ -17,15 +17,16 @@ export async function checkColumns(
   const where = `Catalog ${catalog.path}: "${catalog.table}"`;
   // DuckDB resolves column names case-insensitively, as the queries that read `id` and `content` will.
   const byName = new Map([...columns].map(([name, type]) => [name.toLowerCase(), type]));
-  const missing = REQUIRED_COLUMNS.filter((name) => !byName.has(name));
-  if (missing.length > 0) {
+  const [idType, contentType] = REQUIRED_COLUMNS.map((name) => byName.get(name));
+  if (!idType || !contentType) {
+    const missing = REQUIRED_COLUMNS.filter((name) => !byName.has(name));
     throw new CatalogError(
       `${where} lacks column(s) ${missing.join(', ')} (it has ${[...columns.keys()].join(', ')}). The chunks ` +
         `schema needs id BIGINT and content VARCHAR.`,
     );
   }
-  checkContentType(byName.get('content')!, where);
-  const id = idColumn(byName.get('id')!, where);
+  checkContentType(contentType, where);
+  const id = idColumn(idType, where);
   await checkIdValues(connection, catalog, id);
   return idExpression(id);
 }

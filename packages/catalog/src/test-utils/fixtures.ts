@@ -15,7 +15,10 @@ export function useTempDir(): () => string {
   afterEach(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-  return () => dir!;
+  return () => {
+    if (dir === undefined) throw new Error('useTempDir: the folder exists only inside a test');
+    return dir;
+  };
 }
 
 /** Runs SQL against a DuckDB database file (created if absent) or `:memory:`, then closes it. */

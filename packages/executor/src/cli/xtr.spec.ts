@@ -76,7 +76,7 @@ describe('xtr verify and xtr fingerprint', () => {
     await writeCatalog(join(root, 'catalog.duckdb'), [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), chunkRow(77n, 'new')]);
     const stale = await runCli(['verify'], root);
     expect(stale.exitCode).toBe(1);
-    expect(stale.stderr).toMatch(/out\/index has 1 problem\(s\):\n  - 1 catalog chunk\(s\) are missing from the index, e\.g\. 77\./);
+    expect(stale.stderr).toMatch(/out\/index has 1 problem\(s\):\n {2}- 1 catalog chunk\(s\) are missing from the index, e\.g\. 77\./);
     expect((await runCli(['verify', 'out/index', '--no-check-catalog'], root)).exitCode).toBe(0);
   });
 

@@ -5,7 +5,7 @@
  */
 import { IndexWriter } from '../index';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to intercept a call
+// The module object itself, not an import binding: the publish code's calls go through it.
 const fs = require('node:fs') as typeof import('node:fs');
 const rename = fs.renameSync;
 fs.renameSync = (from, to) => {
