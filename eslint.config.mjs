@@ -28,7 +28,10 @@ export default [
           ],
         },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -44,7 +47,11 @@ export default [
       '@nx/dependency-checks': [
         'error',
         {
-          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/src/test-utils/**', '{projectRoot}/jest.config.js'],
+          ignoredFiles: [
+            '{projectRoot}/**/*.spec.ts',
+            '{projectRoot}/src/test-utils/**',
+            '{projectRoot}/jest.config.js',
+          ],
           // Nx plugins declare the nx they run in as a peer, as @nx/* packages do.
           ignoredDependencies: ['nx'],
         },

@@ -15,9 +15,12 @@ export const ROOT = resolve(__dirname, '../..');
 export async function codeChunks(count: number): Promise<string[]> {
   const base: string[] = [];
   for (const file of (await sourceFiles(ROOT)).filter((f) => f.endsWith('.ts'))) {
-    for (const chunk of chunkFile(readFileSync(join(ROOT, file), 'utf8'), { lines: 40, overlap: 10 })) base.push(chunk.content);
+    for (const chunk of chunkFile(readFileSync(join(ROOT, file), 'utf8'), { lines: 40, overlap: 10 }))
+      base.push(chunk.content);
   }
-  return Array.from({ length: count }, (_, i) => (i < base.length ? base[i] : `// copy ${Math.floor(i / base.length)}\n${base[i % base.length]}`));
+  return Array.from({ length: count }, (_, i) =>
+    i < base.length ? base[i] : `// copy ${Math.floor(i / base.length)}\n${base[i % base.length]}`,
+  );
 }
 
 /** Catalog rows for `texts`, ids in order. */
@@ -41,13 +44,22 @@ export function catalogRows(texts: readonly string[]): ChunkRow[] {
  */
 export async function runTypeScript(file: string, args: readonly string[], cwd?: string): Promise<string> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, file, ...args], { cwd });
+  const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, file, ...args], {
+    cwd,
+  });
   return stdout;
 }
 
 /** Generates (or regenerates) the `small` or `xtr-base` test model under dist/models and returns its folder. */
 export async function testModelDir(size: string): Promise<string> {
   const dir = join(ROOT, 'dist/models', size);
-  await runTypeScript(join(ROOT, 'tools/models/generate-test-model.ts'), ['--out', dir, '--size', size, '--tokenizer', 'unigram']);
+  await runTypeScript(join(ROOT, 'tools/models/generate-test-model.ts'), [
+    '--out',
+    dir,
+    '--size',
+    size,
+    '--tokenizer',
+    'unigram',
+  ]);
   return dir;
 }

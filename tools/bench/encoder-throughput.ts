@@ -24,19 +24,33 @@ interface Measurement {
   readonly tokensPerSecond: number;
 }
 
-async function measure(label: string, options: EncoderOptions, texts: readonly string[], grouped: boolean): Promise<Measurement> {
+async function measure(
+  label: string,
+  options: EncoderOptions,
+  texts: readonly string[],
+  grouped: boolean,
+): Promise<Measurement> {
   const encoder = await createEncoder(options);
   try {
     await encoder.encode(texts.slice(0, 2)); // warm-up: first-run allocations and kernels
     let tokens = 0;
     const started = performance.now();
     if (grouped) {
-      for (let i = 0; i < texts.length; i += WINDOW) tokens += sum((await encoder.encode(texts.slice(i, i + WINDOW))).lengths);
+      for (let i = 0; i < texts.length; i += WINDOW)
+        tokens += sum((await encoder.encode(texts.slice(i, i + WINDOW))).lengths);
     } else {
       for (const text of texts) tokens += sum((await encoder.encode([text])).lengths);
     }
     const seconds = (performance.now() - started) / 1000;
-    return { label, batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE, threads: options.threads ?? availableParallelism(), grouped, tokens, seconds, tokensPerSecond: tokens / seconds };
+    return {
+      label,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      threads: options.threads ?? availableParallelism(),
+      grouped,
+      tokens,
+      seconds,
+      tokensPerSecond: tokens / seconds,
+    };
   } finally {
     await encoder.close();
   }
@@ -45,7 +59,9 @@ async function measure(label: string, options: EncoderOptions, texts: readonly s
 const sum = (values: Int32Array) => values.reduce((a, b) => a + b, 0);
 
 async function main() {
-  const { values } = parseArgs({ options: { models: { type: 'string', default: 'small,xtr-base' }, chunks: { type: 'string', default: '256' } } });
+  const { values } = parseArgs({
+    options: { models: { type: 'string', default: 'small,xtr-base' }, chunks: { type: 'string', default: '256' } },
+  });
   const results: Record<string, unknown>[] = [];
   for (const size of values.models.split(',')) {
     const dir = await testModelDir(size);
@@ -61,14 +77,26 @@ async function main() {
     }
     console.log(`\n${size}: ${texts.length} chunks, ${rows[0].tokens} tokens`);
     console.log('label                               batch threads  tokens/s');
-    for (const r of rows) console.log(`${r.label.padEnd(36)}${String(r.batchSize).padStart(5)}${String(r.threads).padStart(8)}${r.tokensPerSecond.toFixed(0).padStart(10)}`);
+    for (const r of rows)
+      console.log(
+        `${r.label.padEnd(36)}${String(r.batchSize).padStart(5)}${String(r.threads).padStart(8)}${r.tokensPerSecond.toFixed(0).padStart(10)}`,
+      );
     const speedup = rows[1].tokensPerSecond / rows[0].tokensPerSecond;
     console.log(`defaults vs reference: ${speedup.toFixed(2)}×`);
-    results.push({ model: size, chunks: texts.length, tokens: rows[0].tokens, speedupVsReference: speedup, measurements: rows });
+    results.push({
+      model: size,
+      chunks: texts.length,
+      tokens: rows[0].tokens,
+      speedupVsReference: speedup,
+      measurements: rows,
+    });
   }
   const out = join(ROOT, 'dist/bench/encoder.json');
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ machine: { cpu: cpus()[0]?.model, cores: availableParallelism() }, results }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ machine: { cpu: cpus()[0]?.model, cores: availableParallelism() }, results }, null, 2)}\n`,
+  );
   console.log(`\nwrote ${out}`);
 }
 

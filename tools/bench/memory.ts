@@ -21,7 +21,17 @@ const SNIPPETS = [
 function* rows(count: number): Generator<ChunkRow> {
   for (let i = 0; i < count; i++) {
     const content = `// chunk ${i}\n${SNIPPETS[i % 3]}${SNIPPETS[(i * 7) % 3]}`;
-    yield { id: BigInt(i + 1), uri: `src/file${i % 997}.ts`, startLine: 1, endLine: 10, startByte: 0, endByte: content.length, preview: '', content, lang: 'typescript' };
+    yield {
+      id: BigInt(i + 1),
+      uri: `src/file${i % 997}.ts`,
+      startLine: 1,
+      endLine: 10,
+      startByte: 0,
+      endByte: content.length,
+      preview: '',
+      content,
+      lang: 'typescript',
+    };
   }
 }
 
@@ -36,7 +46,10 @@ export async function measureBuild(chunks: number): Promise<MemoryResult> {
   const dir = mkdtempSync(join(tmpdir(), 'xtr-bench-'));
   try {
     await writeCatalog(join(dir, 'catalog.duckdb'), rows(chunks));
-    writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }));
+    writeFileSync(
+      join(dir, 'xtr.config.json'),
+      JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }),
+    );
     const summary = JSON.parse(await runTypeScript(join(__dirname, 'build-once.ts'), ['xtr.config.json'], dir));
     return { chunks, tokens: summary.tokens, peakRssMiB: summary.peakRssMiB, seconds: summary.elapsedMs / 1000 };
   } finally {
@@ -50,10 +63,14 @@ async function main() {
   for (const size of values.sizes.split(',').map(Number)) {
     const result = await measureBuild(size);
     results.push(result);
-    console.log(`${String(result.chunks).padStart(8)} chunks  ${String(result.tokens).padStart(10)} tokens  peak RSS ${result.peakRssMiB.toFixed(1)} MiB  ${result.seconds.toFixed(1)} s`);
+    console.log(
+      `${String(result.chunks).padStart(8)} chunks  ${String(result.tokens).padStart(10)} tokens  peak RSS ${result.peakRssMiB.toFixed(1)} MiB  ${result.seconds.toFixed(1)} s`,
+    );
   }
   const growth = results[results.length - 1].peakRssMiB - results[0].peakRssMiB;
-  console.log(`peak RSS growth ${results[0].chunks} → ${results[results.length - 1].chunks} chunks: ${growth.toFixed(1)} MiB`);
+  console.log(
+    `peak RSS growth ${results[0].chunks} → ${results[results.length - 1].chunks} chunks: ${growth.toFixed(1)} MiB`,
+  );
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
   writeFileSync(join(ROOT, 'dist/bench/memory.json'), `${JSON.stringify({ results, growthMiB: growth }, null, 2)}\n`);
 }

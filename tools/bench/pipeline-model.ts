@@ -82,8 +82,13 @@ async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, o
     }
     const writer = await IndexWriter.create({ outDir, dim: session.dim as number, dtype: 'float16' });
     const ids = chunks.flatMap((c) => Array.from(c.ids));
-    for (const [i, one] of encoded.entries()) await writer.append(BigInt64Array.of(ids[i]), one.lengths, one.vectors, [0n]);
-    await writer.commit({ tool: { name: 'reference', version: '0' }, encoder: { model: '', fingerprint: '', normalized: true }, catalog: { path, table: 'chunks', nullIdsSkipped: 0, fingerprint: '' } });
+    for (const [i, one] of encoded.entries())
+      await writer.append(BigInt64Array.of(ids[i]), one.lengths, one.vectors, [0n]);
+    await writer.commit({
+      tool: { name: 'reference', version: '0' },
+      encoder: { model: '', fingerprint: '', normalized: true },
+      catalog: { path, table: 'chunks', nullIdsSkipped: 0, fingerprint: '' },
+    });
   } finally {
     await session.close();
   }
@@ -91,18 +96,26 @@ async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, o
 }
 
 async function main() {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { threads: { type: 'string' }, window: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { threads: { type: 'string' }, window: { type: 'string' } },
+  });
   const [model, count] = [positionals[0], Number(positionals[1])];
   const [threads, window] = [values.threads, values.window].map((v) => (v === undefined ? undefined : Number(v)));
   const dir = mkdtempSync(join(tmpdir(), 'xtr-pipeline-'));
   try {
     await writeCatalog(join(dir, 'catalog.duckdb'), catalogRows(await codeChunks(count)));
     const encoder = {
-      ...(model.startsWith('builtin:') ? { model } : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') }),
+      ...(model.startsWith('builtin:')
+        ? { model }
+        : { model: join(model, 'model.onnx'), tokenizer: join(model, 'tokenizer.json') }),
       ...(threads ? { threads } : {}),
       ...(window ? { window } : {}),
     };
-    writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }));
+    writeFileSync(
+      join(dir, 'xtr.config.json'),
+      JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }),
+    );
     const options = normalizeBuildOptions(join(dir, 'xtr.config.json'), {}, dir);
 
     const summary = await buildIndex(options, { info: () => undefined });
@@ -113,7 +126,9 @@ async function main() {
     const alone = await modelAlone(options.encoder, await windows(options.catalogPath, options.window));
     const raw = alone.rawTokensPerSecond;
     const reference = await referenceTokensPerSecond(options.encoder, options.catalogPath, join(dir, 'reference'));
-    const stageShares = Object.fromEntries(Object.entries(summary.stages).map(([stage, ms]) => [stage.replace(/Ms$/, ''), ms / summary.elapsedMs]));
+    const stageShares = Object.fromEntries(
+      Object.entries(summary.stages).map(([stage, ms]) => [stage.replace(/Ms$/, ''), ms / summary.elapsedMs]),
+    );
     console.log(
       JSON.stringify({
         chunks: summary.chunks,

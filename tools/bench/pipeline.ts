@@ -31,7 +31,14 @@ async function benchModel(model: string, chunks: number, passed: readonly string
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 async function main() {
-  const { values } = parseArgs({ options: { models: { type: 'string' }, threads: { type: 'string' }, window: { type: 'string' }, 'skip-memory': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      models: { type: 'string' },
+      threads: { type: 'string' },
+      window: { type: 'string' },
+      'skip-memory': { type: 'boolean', default: false },
+    },
+  });
   const wanted = values.models?.split(',');
   const passed = (['threads', 'window'] as const).flatMap((name) => (values[name] ? [`--${name}`, values[name]] : []));
   const results = [];
@@ -39,7 +46,12 @@ async function main() {
     const result: Record<string, unknown> = await benchModel(model, chunks, passed);
     if (model === 'builtin:hash' && !values['skip-memory']) {
       const [small, large] = [await measureBuild(20_000), await measureBuild(200_000)];
-      result.peakRssMiB = { run: result.peakRssMiB, chunks20k: small.peakRssMiB, chunks200k: large.peakRssMiB, growth: large.peakRssMiB - small.peakRssMiB };
+      result.peakRssMiB = {
+        run: result.peakRssMiB,
+        chunks20k: small.peakRssMiB,
+        chunks200k: large.peakRssMiB,
+        growth: large.peakRssMiB - small.peakRssMiB,
+      };
     }
     results.push(result);
   }
@@ -51,17 +63,30 @@ async function main() {
     console.log(
       `${r.model.padEnd(14)}${String(r.chunks).padStart(7)}${String(r.tokens).padStart(9)}${r.pipelineTokensPerSecond.toFixed(0).padStart(16)}${r.rawTokensPerSecond.toFixed(0).padStart(11)}${r.pipelineEfficiency.toFixed(3).padStart(12)}${`${r.speedupVsReference.toFixed(2)}×`.padStart(14)}${rss.toFixed(1).padStart(14)}`,
     );
-    console.log(`${''.padEnd(14)}setup ${r.setupSeconds.toFixed(2)} s; efficiency without it ${r.streamingEfficiency.toFixed(3)}`);
+    console.log(
+      `${''.padEnd(14)}setup ${r.setupSeconds.toFixed(2)} s; efficiency without it ${r.streamingEfficiency.toFixed(3)}`,
+    );
     console.log(
       `${''.padEnd(14)}CPU alone: model ${r.modelCoreSeconds.toFixed(2)} core-s, tokenizer ${r.tokenizeCoreSeconds.toFixed(2)} core-s → best efficiency on ${availableParallelism()} cores ${r.cpuBoundEfficiency.toFixed(3)}`,
     );
-    console.log(`${''.padEnd(14)}stages: ${Object.entries(r.stageShares as Record<string, number>).map(([s, x]) => `${s} ${pct(x)}`).join(', ')}`);
+    console.log(
+      `${''.padEnd(14)}stages: ${Object.entries(r.stageShares as Record<string, number>)
+        .map(([s, x]) => `${s} ${pct(x)}`)
+        .join(', ')}`,
+    );
     if (typeof r.peakRssMiB !== 'number') {
-      console.log(`${''.padEnd(14)}peak RSS 20k chunks ${r.peakRssMiB.chunks20k.toFixed(1)} MiB, 200k chunks ${r.peakRssMiB.chunks200k.toFixed(1)} MiB, growth ${r.peakRssMiB.growth.toFixed(1)} MiB`);
+      console.log(
+        `${''.padEnd(14)}peak RSS 20k chunks ${r.peakRssMiB.chunks20k.toFixed(1)} MiB, 200k chunks ${r.peakRssMiB.chunks200k.toFixed(1)} MiB, growth ${r.peakRssMiB.growth.toFixed(1)} MiB`,
+      );
     }
   }
   const verify = await measureVerify({ log: console.log });
-  const machine = { cpu: cpus()[0]?.model, cores: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    cpu: cpus()[0]?.model,
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
   writeFileSync(join(ROOT, 'dist/bench/bench.json'), `${JSON.stringify({ machine, results, verify }, null, 2)}\n`);
   console.log(`\nwrote dist/bench/bench.json (${machine.cpu}, ${machine.cores} cores)`);

@@ -78,7 +78,12 @@ async function writeIndex(outDir: string, bytes: number): Promise<{ chunks: numb
   const writer = await IndexWriter.create({ outDir, dim: DIM, dtype: 'float16' });
   for (let b = 0; b < batches; b++) {
     const ids = BigInt64Array.from({ length: chunksPerBatch }, (_, i) => BigInt(b * chunksPerBatch + i + 1));
-    await writer.append(ids, lengths, vectors, Array.from(ids, (id) => id * 2654435761n));
+    await writer.append(
+      ids,
+      lengths,
+      vectors,
+      Array.from(ids, (id) => id * 2654435761n),
+    );
   }
   const written = await writer.commit({
     tool: { name: 'verify-throughput', version: '0' },
@@ -155,7 +160,8 @@ export async function measureVerify(options: VerifyBenchOptions = {}): Promise<V
       verifyTimes.push(
         await timed(async () => {
           const report = await verifyIndex(dir);
-          if (!report.ok) throw new Error(`verify bench: the synthetic index fails verify: ${report.problems.join(' ')}`);
+          if (!report.ok)
+            throw new Error(`verify bench: the synthetic index fails verify: ${report.problems.join(' ')}`);
         }),
       );
     }

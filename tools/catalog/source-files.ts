@@ -20,7 +20,9 @@ const MAX_FILE_BYTES = 1 << 20;
  * Nx hashes), with an indexed extension, at most 1 MiB, sorted.
  */
 export async function sourceFiles(root: string): Promise<string[]> {
-  const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root });
+  const { stdout } = await execa('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: root,
+  });
   return stdout
     .split('\0')
     .filter((file) => file && LANGUAGES[extname(file)] && !SKIPPED.has(file.split('/').pop() ?? ''))

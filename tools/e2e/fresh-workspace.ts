@@ -57,7 +57,8 @@ async function run(cwd: string, command: string, args: string[], stdoutOnly = fa
 }
 
 const nx = (ws: string, ...args: string[]) => run(ws, 'npx', ['nx', ...args, '--outputStyle=static']);
-const cacheHit = (output: string, task: string) => new RegExp(`${task}\\s+\\[(local|remote) cache\\]|existing outputs match the cache`).test(output);
+const cacheHit = (output: string, task: string) =>
+  new RegExp(`${task}\\s+\\[(local|remote) cache\\]|existing outputs match the cache`).test(output);
 
 function rows(edit?: (row: ChunkRow) => ChunkRow): ChunkRow[] {
   const texts = [
@@ -67,7 +68,17 @@ function rows(edit?: (row: ChunkRow) => ChunkRow): ChunkRow[] {
     'SELECT id, content FROM chunks ORDER BY id;\n',
   ];
   return texts.map((content, i) => {
-    const row: ChunkRow = { id: BigInt(100 + i), uri: `src/f${i}.ts`, startLine: 1, endLine: 3, startByte: 0, endByte: content.length, preview: '', content, lang: 'typescript' };
+    const row: ChunkRow = {
+      id: BigInt(100 + i),
+      uri: `src/f${i}.ts`,
+      startLine: 1,
+      endLine: 3,
+      startByte: 0,
+      endByte: content.length,
+      preview: '',
+      content,
+      lang: 'typescript',
+    };
     return edit ? edit(row) : row;
   });
 }
@@ -75,7 +86,12 @@ function rows(edit?: (row: ChunkRow) => ChunkRow): ChunkRow[] {
 const digest = (dir: string) =>
   readdirSync(dir)
     .sort()
-    .map((f) => `${f}:${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}`)
+    .map(
+      (f) =>
+        `${f}:${createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex')}`,
+    )
     .join('\n');
 
 async function main() {
@@ -104,7 +120,11 @@ async function main() {
     env.NX_CACHE_DIRECTORY = join(ws, '.nx/cache');
     writeFileSync(
       join(ws, 'package.json'),
-      JSON.stringify({ name: 'e2e-workspace', private: true, devDependencies: { nx: NX_VERSION, ...packed }, overrides: packed }, null, 2),
+      JSON.stringify(
+        { name: 'e2e-workspace', private: true, devDependencies: { nx: NX_VERSION, ...packed }, overrides: packed },
+        null,
+        2,
+      ),
     );
     writeFileSync(join(ws, 'nx.json'), JSON.stringify({ neverConnectToCloud: true }, null, 2));
     writeFileSync(join(ws, '.gitignore'), 'node_modules\n.nx\ndist\ndata/*.duckdb\n');
@@ -120,10 +140,21 @@ async function main() {
     await nx(ws, 'g', '@xtr-nx/executor:init');
     check(readFileSync(join(ws, 'nx.json'), 'utf8') === nxJsonAfterInit, 'init is not idempotent');
     const plugins: { plugin: string }[] = JSON.parse(nxJsonAfterInit).plugins ?? [];
-    check(plugins.some((p) => p.plugin === PLUGIN), `${PLUGIN} not registered`, nxJsonAfterInit);
+    check(
+      plugins.some((p) => p.plugin === PLUGIN),
+      `${PLUGIN} not registered`,
+      nxJsonAfterInit,
+    );
 
     step('nx g @xtr-nx/executor:configuration');
-    await nx(ws, 'g', '@xtr-nx/executor:configuration', '--project=search', '--catalog=../../data/chunks.duckdb', '--output=dist/xtr');
+    await nx(
+      ws,
+      'g',
+      '@xtr-nx/executor:configuration',
+      '--project=search',
+      '--catalog=../../data/chunks.duckdb',
+      '--output=dist/xtr',
+    );
     const config = JSON.parse(readFileSync(join(ws, 'apps/search/xtr.config.json'), 'utf8'));
     const configText = JSON.stringify(config);
     check(config.$schema === `../../${INSTALLED_SCHEMA}`, 'xtr.config.json lacks $schema for the package', configText);
@@ -149,7 +180,11 @@ async function main() {
 
     step('first build: a cache miss');
     let out = await nx(ws, 'run', 'search:xtr-index');
-    check(!cacheHit(out, 'search:xtr-index') && /xtr index built: apps\/search\/dist\/xtr/.test(out), 'first build should run', out);
+    check(
+      !cacheHit(out, 'search:xtr-index') && /xtr index built: apps\/search\/dist\/xtr/.test(out),
+      'first build should run',
+      out,
+    );
     const index = join(ws, 'apps/search/dist/xtr');
     const built = digest(index);
 
@@ -160,23 +195,40 @@ async function main() {
     step('output deleted: restored from the cache, byte-identical');
     rmSync(index, { recursive: true });
     out = await nx(ws, 'run', 'search:xtr-index');
-    check(cacheHit(out, 'search:xtr-index') && digest(index) === built, 'restore from cache is not byte-identical', out);
+    check(
+      cacheHit(out, 'search:xtr-index') && digest(index) === built,
+      'restore from cache is not byte-identical',
+      out,
+    );
 
     step('one chunk changed in the git-ignored catalog: a miss');
-    await writeCatalog(catalog, rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)));
+    await writeCatalog(
+      catalog,
+      rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)),
+    );
     out = await nx(ws, 'run', 'search:xtr-index');
     check(!cacheHit(out, 'search:xtr-index'), 'a changed chunk must rebuild', out);
 
     step('catalog rewritten with the same rows (new file, other row order): a hit');
     const before = createHash('sha256').update(readFileSync(catalog)).digest('hex');
-    await writeCatalog(catalog, rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)).reverse());
-    check(createHash('sha256').update(readFileSync(catalog)).digest('hex') !== before, 'the rewritten catalog should differ in bytes');
+    await writeCatalog(
+      catalog,
+      rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)).reverse(),
+    );
+    check(
+      createHash('sha256').update(readFileSync(catalog)).digest('hex') !== before,
+      'the rewritten catalog should differ in bytes',
+    );
     out = await nx(ws, 'run', 'search:xtr-index');
     check(cacheHit(out, 'search:xtr-index'), 'equal rows must stay a cache hit', out);
 
     step('xtr-verify passes');
     out = await nx(ws, 'run', 'search:xtr-verify');
-    check(/xtr verify: apps\/search\/dist\/xtr OK \(4 chunks/.test(out) || cacheHit(out, 'search:xtr-verify'), 'verify failed', out);
+    check(
+      /xtr verify: apps\/search\/dist\/xtr OK \(4 chunks/.test(out) || cacheHit(out, 'search:xtr-verify'),
+      'verify failed',
+      out,
+    );
     console.log('\nfresh workspace e2e: passed');
   } finally {
     if (keep) console.log(`kept ${base}`);

@@ -8,9 +8,17 @@ const { join } = require('node:path');
  */
 function pythonWithNumpy() {
   if (process.env.XTR_PYTHON) return process.env.XTR_PYTHON;
-  const candidates = [...new Set((process.env.PATH || '').split(':').filter(Boolean).map((dir) => join(dir, 'python3')))];
+  const candidates = [
+    ...new Set(
+      (process.env.PATH || '')
+        .split(':')
+        .filter(Boolean)
+        .map((dir) => join(dir, 'python3')),
+    ),
+  ];
   const found = candidates.find((python) => spawnSync(python, ['-c', 'import numpy']).status === 0);
-  if (!found) throw new Error(`No python3 with numpy on PATH (tried ${candidates.join(', ')}). Install numpy or set XTR_PYTHON.`);
+  if (!found)
+    throw new Error(`No python3 with numpy on PATH (tried ${candidates.join(', ')}). Install numpy or set XTR_PYTHON.`);
   return found;
 }
 

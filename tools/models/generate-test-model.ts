@@ -10,7 +10,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from 'tokenizers';
-import { buildTransformerModel, SMALL_SIZE, type TokenizerKind, trainTokenizer, XTR_BASE_SIZE } from '@xtr-nx/encoder/testing';
+import {
+  buildTransformerModel,
+  SMALL_SIZE,
+  type TokenizerKind,
+  trainTokenizer,
+  XTR_BASE_SIZE,
+} from '@xtr-nx/encoder/testing';
 import { sourceFiles } from '../catalog/source-files';
 
 const SIZES = {
@@ -29,14 +35,20 @@ async function main() {
   });
   const preset = SIZES[values.size as keyof typeof SIZES];
   if (!values.out || !preset || !['wordpiece', 'unigram'].includes(values.tokenizer)) {
-    throw new Error('usage: generate-test-model --out <dir> [--size small|xtr-base] [--tokenizer wordpiece|unigram] [--seed N]');
+    throw new Error(
+      'usage: generate-test-model --out <dir> [--size small|xtr-base] [--tokenizer wordpiece|unigram] [--seed N]',
+    );
   }
   const root = resolve(__dirname, '../..');
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
   const training = (await sourceFiles(root)).filter((f) => f.startsWith('packages/encoder/src/') && f.endsWith('.ts'));
   const tokenizerPath = join(out, 'tokenizer.json');
-  trainTokenizer(values.tokenizer as TokenizerKind, training.map((f) => join(root, f)), tokenizerPath);
+  trainTokenizer(
+    values.tokenizer as TokenizerKind,
+    training.map((f) => join(root, f)),
+    tokenizerPath,
+  );
   const vocabSize = Tokenizer.fromFile(tokenizerPath).getVocabSize(true);
   const bytes = buildTransformerModel({ vocabSize, seed: Number(values.seed), ...preset });
   writeFileSync(join(out, 'model.onnx'), bytes);

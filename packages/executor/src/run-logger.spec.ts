@@ -16,7 +16,11 @@ const ACCESS_FIX = 'give this user access to it, or set output.dir to a folder i
 
 describe('describeFailure', () => {
   it.each([
-    ['ENOSPC', errno('ENOSPC', 'open', '/ci/out/t.f16'), `the disk holding /ci/out/t.f16 is full (ENOSPC): ${FULL_FIX}`],
+    [
+      'ENOSPC',
+      errno('ENOSPC', 'open', '/ci/out/t.f16'),
+      `the disk holding /ci/out/t.f16 is full (ENOSPC): ${FULL_FIX}`,
+    ],
     [
       'ENOSPC without a path',
       errno('ENOSPC', 'write'),

@@ -55,7 +55,11 @@ describe('catalog column types', () => {
   it.each([
     ['UBIGINT', '18446744073709551615', /id \(UBIGINT\) holds "18446744073709551615", which does not fit a 64-bit id/],
     ['HUGEINT', '-9223372036854775809', /id \(HUGEINT\) holds "-9223372036854775809", which does not fit a 64-bit id/],
-    ['UHUGEINT', '340282366920938463463374607431768211455', /holds "340282366920938463463374607431768211455", which does not/],
+    [
+      'UHUGEINT',
+      '340282366920938463463374607431768211455',
+      /holds "340282366920938463463374607431768211455", which does not/,
+    ],
     ['VARCHAR', "'12a'", /id \(VARCHAR\) holds "12a", which is not a whole number written in digits/],
     ['VARCHAR', "'1.5'", /holds "1\.5", which is not a whole number/],
     ['VARCHAR', "' 7'", /holds " 7", which is not a whole number/],

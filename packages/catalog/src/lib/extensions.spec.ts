@@ -25,16 +25,25 @@ describe('DuckDB extensions', () => {
       "CREATE MACRO sqlite_scan(file, tbl) AS TABLE SELECT 1::BIGINT AS id, 'x' AS content",
       "SELECT * FROM sqlite_scan('chunks.db', 'chunks')",
     ],
-    ['spatial', 'st_point', 'CREATE MACRO st_point(x, y) AS x + y', "SELECT st_point(1, 2)::BIGINT AS id, 'x' AS content"],
+    [
+      'spatial',
+      'st_point',
+      'CREATE MACRO st_point(x, y) AS x + y',
+      "SELECT st_point(1, 2)::BIGINT AS id, 'x' AS content",
+    ],
   ])('a catalog needing an extension (%s) is refused, and nothing is installed', async (extension, fn, macro, view) => {
     const error = await rejectionOf(openCatalog({ path: await catalogCalling(fn, macro, view) }));
     expect(error).toBeInstanceOf(CatalogError);
     expect(error.message).toMatch(
-      new RegExp(`reading "chunks" needs the DuckDB extension "${extension}", .*xtr never installs or loads extensions`),
+      new RegExp(
+        `reading "chunks" needs the DuckDB extension "${extension}", .*xtr never installs or loads extensions`,
+      ),
     );
     // DuckDB failed at binding, before any install: with autoinstall on it would report "Failed to download".
     const duckdbMessage = (error.cause as Error).message;
-    expect(duckdbMessage).toMatch(new RegExp(`"${fn}" is not in the catalog, but it exists in the ${extension} extension`));
+    expect(duckdbMessage).toMatch(
+      new RegExp(`"${fn}" is not in the catalog, but it exists in the ${extension} extension`),
+    );
     expect(duckdbMessage).not.toMatch(/download/i);
   });
 

@@ -6,7 +6,17 @@ import { openCatalog } from './open-catalog';
 import { fingerprintCatalog } from './stream-chunks';
 import { writeCatalog } from './write-catalog';
 
-const row = (id: bigint, content: string) => ({ id, uri: 'u', startLine: 1, endLine: 1, startByte: 0, endByte: 1, preview: '', content, lang: 'ts' });
+const row = (id: bigint, content: string) => ({
+  id,
+  uri: 'u',
+  startLine: 1,
+  endLine: 1,
+  startByte: 0,
+  endByte: 1,
+  preview: '',
+  content,
+  lang: 'ts',
+});
 
 async function fingerprintOf(rows: ReturnType<typeof row>[]) {
   const dir = mkdtempSync(join(tmpdir(), 'xtr-fp-'));

@@ -31,6 +31,8 @@ export class CatalogFingerprint {
   }
 
   digest(): string {
-    return createHash('sha256').update(`xtr-catalog-v1:${this.count}:${this.sum.toString(16)}`).digest('hex');
+    return createHash('sha256')
+      .update(`xtr-catalog-v1:${this.count}:${this.sum.toString(16)}`)
+      .digest('hex');
   }
 }

@@ -103,7 +103,10 @@ describe('streamChunks', () => {
   it('caps DuckDB memory, names the setting when a read runs out of it, and rejects a bad size', async () => {
     const path = join(dir, 'c.duckdb');
     // One DuckDB vector holds all 40 rows: 20 MiB of text.
-    await writeCatalog(path, Array.from({ length: 40 }, (_, i) => row(BigInt(i + 1), `${i % 10}`.repeat(1 << 19))));
+    await writeCatalog(
+      path,
+      Array.from({ length: 40 }, (_, i) => row(BigInt(i + 1), `${i % 10}`.repeat(1 << 19))),
+    );
     const catalog = await openCatalog({ path });
     try {
       const reader = await catalog.connection.runAndReadAll("SELECT current_setting('memory_limit')");
@@ -114,10 +117,14 @@ describe('streamChunks', () => {
     await expect(collect(path, 8)).resolves.toMatchObject({ count: 40 });
     const tight = await openCatalog({ path, memoryLimit: '4MB' });
     try {
-      await expect(streamChunks(tight, { rows: 0, nullIds: 0 }).next()).rejects.toThrow(/out of its 4MB memory limit: raise "catalog\.memoryLimit" in xtr\.config\.json/);
+      await expect(streamChunks(tight, { rows: 0, nullIds: 0 }).next()).rejects.toThrow(
+        /out of its 4MB memory limit: raise "catalog\.memoryLimit" in xtr\.config\.json/,
+      );
     } finally {
       tight.close();
     }
-    await expect(openCatalog({ path, memoryLimit: 'lots' })).rejects.toThrow(/"catalog\.memoryLimit" is "lots": use a DuckDB size such as "256MB"/);
+    await expect(openCatalog({ path, memoryLimit: 'lots' })).rejects.toThrow(
+      /"catalog\.memoryLimit" is "lots": use a DuckDB size such as "256MB"/,
+    );
   });
 });

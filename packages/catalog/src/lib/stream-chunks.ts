@@ -28,7 +28,11 @@ async function countRows(catalog: CatalogConnection, where: string): Promise<num
  * DuckDB hold every chunk's text at once, so memory would grow with the catalog. Consumers that
  * need id order sort ids, not texts. `stats` is final when the iterator ends.
  */
-export async function* streamChunks(catalog: CatalogConnection, stats: StreamStats, options: StreamOptions = {}): AsyncGenerator<ChunkBatch> {
+export async function* streamChunks(
+  catalog: CatalogConnection,
+  stats: StreamStats,
+  options: StreamOptions = {},
+): AsyncGenerator<ChunkBatch> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const table = quoteIdentifier(catalog.table);
   stats.nullIds = await countRows(catalog, 'id IS NULL');
@@ -71,6 +75,7 @@ function readColumns(chunk: DuckDBDataChunk): [bigint[], string[]] {
 export async function fingerprintCatalog(catalog: CatalogConnection): Promise<{ fingerprint: string; chunks: number }> {
   const fingerprint = new CatalogFingerprint();
   const stats: StreamStats = { rows: 0, nullIds: 0 };
-  for await (const batch of streamChunks(catalog, stats, { batchSize: 2048 })) fingerprint.update(batch.ids, batch.contents.map(contentHash));
+  for await (const batch of streamChunks(catalog, stats, { batchSize: 2048 }))
+    fingerprint.update(batch.ids, batch.contents.map(contentHash));
   return { fingerprint: fingerprint.digest(), chunks: stats.rows };
 }

@@ -1,7 +1,16 @@
 import type { Matrix } from './npy';
 import type { OnnxTokenModel } from './onnx/onnx-token-model';
 import { OutputHead } from './onnx/output-head';
-import { type EncodedBatch, type EncoderTimings, EncoderError, TextEncodingError, type TokenEncoder, type TokenIds, type TokenizedWindow, type Tokenizer } from './types';
+import {
+  type EncodedBatch,
+  type EncoderTimings,
+  EncoderError,
+  TextEncodingError,
+  type TokenEncoder,
+  type TokenIds,
+  type TokenizedWindow,
+  type Tokenizer,
+} from './types';
 
 export interface BatchedEncoderParts {
   readonly model: string;
@@ -79,7 +88,8 @@ export class BatchedEncoder implements TokenEncoder {
     const totalRows = firstRow[tokens.length - 1] + lengths[tokens.length - 1];
     const order = tokens.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
     const groups: number[][] = [];
-    for (let start = 0; start < order.length; start += this.parts.batchSize) groups.push(order.slice(start, start + this.parts.batchSize));
+    for (let start = 0; start < order.length; start += this.parts.batchSize)
+      groups.push(order.slice(start, start + this.parts.batchSize));
     const run = (group: number[]) => this.encodeMicroBatch(group.map((i) => tokens[i]));
     let vectors: Float32Array | Uint16Array | undefined;
     let next = run(groups[0]);
@@ -95,10 +105,16 @@ export class BatchedEncoder implements TokenEncoder {
           const start = k * finished.tokensPerText;
           for (let row = 0; row < lengths[text]; row++) {
             if (!Number.isFinite(finished.squares[start + row])) {
-              throw new TextEncodingError(`produced NaN or Infinity at token ${row} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`, text);
+              throw new TextEncodingError(
+                `produced NaN or Infinity at token ${row} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`,
+                text,
+              );
             }
           }
-          (vectors as Float32Array).set(finished.vectors.subarray(start * width, (start + lengths[text]) * width) as Float32Array, firstRow[text] * width);
+          (vectors as Float32Array).set(
+            finished.vectors.subarray(start * width, (start + lengths[text]) * width) as Float32Array,
+            firstRow[text] * width,
+          );
         });
         if (g + 1 < groups.length && !this.parts.overlap) next = run(groups[g + 1]);
       }
@@ -141,6 +157,12 @@ export class BatchedEncoder implements TokenEncoder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.parts.session.close(), this.head?.then((head) => head.close(), () => undefined)]);
+    await Promise.all([
+      this.parts.session.close(),
+      this.head?.then(
+        (head) => head.close(),
+        () => undefined,
+      ),
+    ]);
   }
 }

@@ -6,13 +6,25 @@ describe('createEncoder', () => {
     expect(createEncoder({ model: 'builtin:hash', threads: 1, ...options })).rejects.toThrow(message);
 
   it('refuses sizes beyond their limits, naming the option, the value, the limit and the fix', async () => {
-    await refuse({ maxLength: 1e9 }, /^"encoder.maxLength" is 1000000000, .* to 8192\. Set it to 8192 or less \(longer/);
-    await refuse({ batchSize: 100_000 }, /^"encoder.batchSize" is 100000, .* to 256\. Set it to 256 or less \(or leave it unset/);
-    await refuse({ threads: 100_000 }, /^"encoder.threads" is 100000, .* to 1024\. Set it to 1024 or less \(or leave it unset/);
+    await refuse(
+      { maxLength: 1e9 },
+      /^"encoder.maxLength" is 1000000000, .* to 8192\. Set it to 8192 or less \(longer/,
+    );
+    await refuse(
+      { batchSize: 100_000 },
+      /^"encoder.batchSize" is 100000, .* to 256\. Set it to 256 or less \(or leave it unset/,
+    );
+    await refuse(
+      { threads: 100_000 },
+      /^"encoder.threads" is 100000, .* to 1024\. Set it to 1024 or less \(or leave it unset/,
+    );
   });
 
   it('refuses sizes that are not positive integers', async () => {
-    await refuse({ maxLength: 0 }, /^"encoder.maxLength" is 0, .* 1 to 8192\. Set it to a whole number from 1 to 8192\.$/);
+    await refuse(
+      { maxLength: 0 },
+      /^"encoder.maxLength" is 0, .* 1 to 8192\. Set it to a whole number from 1 to 8192\.$/,
+    );
     await refuse({ batchSize: 2.5 }, /^"encoder.batchSize" is 2.5/);
     await refuse({ threads: Number.NaN }, /^"encoder.threads" is NaN/);
   });

@@ -49,7 +49,9 @@ export async function createEncoder(options: EncoderOptions): Promise<TokenEncod
   };
   if (resolved.model === BUILTIN_HASH) return createBuiltinHashEncoder(resolved);
   if (resolved.model.startsWith('builtin:')) {
-    throw new EncoderError(`Unknown built-in encoder "${resolved.model}". Use "${BUILTIN_HASH}" or a path to an .onnx model.`);
+    throw new EncoderError(
+      `Unknown built-in encoder "${resolved.model}". Use "${BUILTIN_HASH}" or a path to an .onnx model.`,
+    );
   }
   return createOnnxEncoder(resolved);
 }

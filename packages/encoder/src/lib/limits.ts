@@ -45,7 +45,8 @@ const FIXES: Record<LimitedOption, string> = {
 export function limitProblem(name: LimitedOption, value: number): string | undefined {
   const limit = LIMITS[name];
   if (Number.isInteger(value) && value >= 1 && value <= limit) return undefined;
-  const fix = value > limit ? `Set it to ${limit} or less (${FIXES[name]})` : `Set it to a whole number from 1 to ${limit}`;
+  const fix =
+    value > limit ? `Set it to ${limit} or less (${FIXES[name]})` : `Set it to a whole number from 1 to ${limit}`;
   return `"encoder.${name}" is ${value}, but it must be an integer from 1 to ${limit}. ${fix}.`;
 }
 

@@ -22,7 +22,9 @@ export function readNpyMatrix(path: string): Matrix {
     throw new EncoderError(`Projection file not found: ${path}. Set "encoder.projection" to an existing .npy file.`);
   }
   const fail = (why: string): never => {
-    throw new EncoderError(`Projection ${path} ${why}. Save it with np.save(path, np.ascontiguousarray(w, dtype=np.float32)).`);
+    throw new EncoderError(
+      `Projection ${path} ${why}. Save it with np.save(path, np.ascontiguousarray(w, dtype=np.float32)).`,
+    );
   };
   if (bytes.subarray(0, 6).toString('latin1') !== MAGIC) fail('is not a .npy file');
   const major = bytes[6];
@@ -31,7 +33,12 @@ export function readNpyMatrix(path: string): Matrix {
   const header = bytes.subarray(headerStart, headerStart + headerLength).toString('latin1');
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = /'shape':\s*\(([^)]*)\)/
+    .exec(header)?.[1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (descr !== '<f4' && descr !== '<f8') fail(`has dtype ${descr}, not float32/float64`);
   if (fortran !== 'False') fail('is in Fortran order');
   if (!shape || shape.length !== 2) fail(`has shape (${shape?.join(', ')}), not a 2-D matrix`);

@@ -48,19 +48,22 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     for (const { dir } of [wordpiece, unigram]) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['wordpiece', 'unigram'] as const)('%s: batched output equals one text at a time, real tokens only', async (kind) => {
-    const { model, tokenizer } = kind === 'wordpiece' ? wordpiece : unigram;
-    await withEncoder({ model, tokenizer, batchSize: 3 }, async (encoder) => {
-      const batched = await encoder.encode(TEXTS);
-      expect(encoder.dim).toBe(64);
-      expect(batched.vectors.length).toBe(batched.lengths.reduce((a, b) => a + b, 0) * 64);
-      for (let i = 0; i < TEXTS.length; i++) {
-        const single = await encoder.encode([TEXTS[i]]);
-        expect(single.lengths[0]).toBe(batched.lengths[i]);
-        expect(maxAbsDiff(single.vectors, textRows(batched, 64, i))).toBeLessThanOrEqual(1e-5);
-      }
-    });
-  });
+  it.each(['wordpiece', 'unigram'] as const)(
+    '%s: batched output equals one text at a time, real tokens only',
+    async (kind) => {
+      const { model, tokenizer } = kind === 'wordpiece' ? wordpiece : unigram;
+      await withEncoder({ model, tokenizer, batchSize: 3 }, async (encoder) => {
+        const batched = await encoder.encode(TEXTS);
+        expect(encoder.dim).toBe(64);
+        expect(batched.vectors.length).toBe(batched.lengths.reduce((a, b) => a + b, 0) * 64);
+        for (let i = 0; i < TEXTS.length; i++) {
+          const single = await encoder.encode([TEXTS[i]]);
+          expect(single.lengths[0]).toBe(batched.lengths[i]);
+          expect(maxAbsDiff(single.vectors, textRows(batched, 64, i))).toBeLessThanOrEqual(1e-5);
+        }
+      });
+    },
+  );
 
   it('gives the same vectors with batches overlapped or one after the other', async () => {
     const { model, tokenizer } = wordpiece;
@@ -90,7 +93,9 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     const norms = async (normalize: boolean) =>
       withEncoder({ model, tokenizer, normalize }, async (encoder) => {
         const { vectors } = await encoder.encode(TEXTS);
-        return Array.from({ length: vectors.length / 64 }, (_, r) => Math.hypot(...vectors.subarray(r * 64, (r + 1) * 64)));
+        return Array.from({ length: vectors.length / 64 }, (_, r) =>
+          Math.hypot(...vectors.subarray(r * 64, (r + 1) * 64)),
+        );
       });
     for (const norm of await norms(true)) expect(norm).toBeCloseTo(1, 5);
     expect((await norms(false)).some((n) => Math.abs(n - 1) > 0.1)).toBe(true);
@@ -134,7 +139,8 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
 
   it('fingerprints model bytes, tokenizer and options', async () => {
     const { dir, model, tokenizer } = wordpiece;
-    const print = (options: Partial<EncoderOptions>) => withEncoder({ model, tokenizer, ...options }, async (e) => e.fingerprint);
+    const print = (options: Partial<EncoderOptions>) =>
+      withEncoder({ model, tokenizer, ...options }, async (e) => e.fingerprint);
     const base = await print({});
     expect(await print({ batchSize: 7, threads: 2 })).toBe(base);
     expect(await print({ maxLength: 64 })).not.toBe(base);
@@ -152,7 +158,8 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     expect(modelFiles(split)).toEqual([split, data]);
     expect(modelFiles(model)).toEqual([model]);
     expect(modelBytes(split)).toBe(statSync(split).size + statSync(data).size);
-    const encodeWith = (m: string) => withEncoder({ model: m, tokenizer }, async (e) => ({ batch: await e.encode(TEXTS), fingerprint: e.fingerprint }));
+    const encodeWith = (m: string) =>
+      withEncoder({ model: m, tokenizer }, async (e) => ({ batch: await e.encode(TEXTS), fingerprint: e.fingerprint }));
     const [inline, external] = [await encodeWith(model), await encodeWith(split)];
     expect(external.batch.vectors).toEqual(inline.batch.vectors);
     // Same .onnx bytes, other weights: the fingerprint (and so the index's cache key) must change.
@@ -161,12 +168,16 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     writeFileSync(data, weights);
     expect((await encodeWith(split)).fingerprint).not.toBe(external.fingerprint);
     unlinkSync(data);
-    await expect(createEncoder({ model: split, tokenizer, threads: 1 })).rejects.toThrow(/keeps its weights in .*split\.onnx_data, which is missing/);
+    await expect(createEncoder({ model: split, tokenizer, threads: 1 })).rejects.toThrow(
+      /keeps its weights in .*split\.onnx_data, which is missing/,
+    );
   });
 
   describe('bad input', () => {
     const expectError = (options: Partial<EncoderOptions>, message: RegExp) =>
-      expect(createEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, threads: 1, ...options })).rejects.toThrow(message);
+      expect(
+        createEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, threads: 1, ...options }),
+      ).rejects.toThrow(message);
 
     it('names a missing model, tokenizer or projection', async () => {
       await expectError({ model: '/nope/model.onnx' }, /Model file not found: \/nope\/model\.onnx/);
@@ -183,8 +194,14 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     });
 
     it('lists the names a model actually has', async () => {
-      await expectError({ inputs: { inputIds: 'ids' } }, /has no input "ids".*its inputs are: input_ids, attention_mask, token_type_ids/);
-      await expectError({ inputs: { tokenTypeIds: null } }, /needs input "token_type_ids" that xtr does not know how to fill/);
+      await expectError(
+        { inputs: { inputIds: 'ids' } },
+        /has no input "ids".*its inputs are: input_ids, attention_mask, token_type_ids/,
+      );
+      await expectError(
+        { inputs: { tokenTypeIds: null } },
+        /needs input "token_type_ids" that xtr does not know how to fill/,
+      );
       await expectError({ output: 'pooler_output' }, /has no output "pooler_output"; it has: last_hidden_state/);
     });
 
@@ -196,8 +213,13 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
       writeOddModel(nan, vocab, 'nan');
       const encodeWith = (options: Partial<EncoderOptions>) =>
         withEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, ...options }, (e) => e.encode(TEXTS));
-      await expect(encodeWith({ model: pooled })).rejects.toThrow(/output "last_hidden_state" is float32 \[5, 8\], expected float32 \[batch=5, tokens=\d+, width\]/);
-      await expect(encodeWith({ model: nan })).rejects.toMatchObject({ textIndex: expect.any(Number), message: expect.stringMatching(/NaN or Infinity/) });
+      await expect(encodeWith({ model: pooled })).rejects.toThrow(
+        /output "last_hidden_state" is float32 \[5, 8\], expected float32 \[batch=5, tokens=\d+, width\]/,
+      );
+      await expect(encodeWith({ model: nan })).rejects.toMatchObject({
+        textIndex: expect.any(Number),
+        message: expect.stringMatching(/NaN or Infinity/),
+      });
       await expect(encodeWith({ dim: 128 })).rejects.toThrow(/produces 64-wide vectors but "encoder.dim" is 128/);
     });
 

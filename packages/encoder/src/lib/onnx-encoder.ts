@@ -8,7 +8,8 @@ import { OnnxTokenModel } from './onnx/onnx-token-model';
 import { HfTokenizer } from './tokenizers/hf-tokenizer';
 import { EncoderError, type EncoderOptions } from './types';
 
-export type ResolvedEncoderOptions = EncoderOptions & Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
+export type ResolvedEncoderOptions = EncoderOptions &
+  Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
 
 /**
  * A learned token encoder exported to ONNX (XTR, ColBERT, BERT-like code models) with its
@@ -18,13 +19,17 @@ export type ResolvedEncoderOptions = EncoderOptions & Required<Pick<EncoderOptio
 export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promise<BatchedEncoder> {
   const { model, tokenizer } = options;
   if (!existsSync(model)) {
-    throw new EncoderError(`Model file not found: ${model}. Set "encoder.model" to an exported .onnx file or to "builtin:hash".`);
+    throw new EncoderError(
+      `Model file not found: ${model}. Set "encoder.model" to an exported .onnx file or to "builtin:hash".`,
+    );
   }
   if (!tokenizer) {
     throw new EncoderError(`Model ${model} needs a tokenizer: set "encoder.tokenizer" to its tokenizer.json.`);
   }
   if (!existsSync(tokenizer)) {
-    throw new EncoderError(`Tokenizer file not found: ${tokenizer}. Set "encoder.tokenizer" to the model's tokenizer.json.`);
+    throw new EncoderError(
+      `Tokenizer file not found: ${tokenizer}. Set "encoder.tokenizer" to the model's tokenizer.json.`,
+    );
   }
   const positions = summarizeModel(model)?.positions;
   if (positions !== undefined && options.maxLength > positions) {
@@ -34,11 +39,15 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     );
   }
   const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
-  const projection = options.projection ? { matrix: readNpyMatrix(options.projection), source: options.projection } : undefined;
+  const projection = options.projection
+    ? { matrix: readNpyMatrix(options.projection), source: options.projection }
+    : undefined;
   const externalData = modelFiles(model).slice(1);
   const missing = externalData.filter((file) => !existsSync(file));
   if (missing.length > 0) {
-    throw new EncoderError(`Model ${model} keeps its weights in ${missing.join(', ')}, which is missing. Put the external data file(s) beside the model, as the exporter wrote them.`);
+    throw new EncoderError(
+      `Model ${model} keeps its weights in ${missing.join(', ')}, which is missing. Put the external data file(s) beside the model, as the exporter wrote them.`,
+    );
   }
   // Hashing hundreds of MiB and building the session both take a while: do them at once.
   const [modelHash, externalDataHashes, tokenizerHash, projectionHash, session] = await Promise.all([
@@ -46,7 +55,12 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     Promise.all(externalData.map(hashFile)),
     hashFile(tokenizer),
     options.projection ? hashFile(options.projection) : undefined,
-    OnnxTokenModel.load(model, { source: model, inputs: options.inputs, output: options.output, threads: options.threads }),
+    OnnxTokenModel.load(model, {
+      source: model,
+      inputs: options.inputs,
+      output: options.output,
+      threads: options.threads,
+    }),
   ]);
   return new BatchedEncoder({
     model,

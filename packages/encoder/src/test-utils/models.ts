@@ -38,7 +38,9 @@ export function writeOddModel(path: string, vocabSize: number, shape: 'pooled' |
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 'int64', ['batch', 'tokens']);
   g.input('attention_mask', 'int64', ['batch', 'tokens']);
-  const embedded = g.op('Gather', [g.floats('emb', [vocabSize, 8], new Float32Array(vocabSize * 8).fill(0.5)), ids], { axis: 0 });
+  const embedded = g.op('Gather', [g.floats('emb', [vocabSize, 8], new Float32Array(vocabSize * 8).fill(0.5)), ids], {
+    axis: 0,
+  });
   if (shape === 'short-positions') {
     const table = g.floats('table', [SHORT_POSITIONS, 8], new Float32Array(SHORT_POSITIONS * 8).fill(0.25));
     const length = g.op('Gather', [g.op('Shape', [ids]), g.ints('one_index', [], [1])], { axis: 0 });

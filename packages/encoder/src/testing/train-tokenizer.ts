@@ -85,7 +85,9 @@ const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function canonicalWordPiece(model: { vocab: Record<string, number> }) {
   const specials = SPECIALS.wordpiece;
-  const pieces = Object.keys(model.vocab).filter((t) => !specials.includes(t)).sort(byCodePoint);
+  const pieces = Object.keys(model.vocab)
+    .filter((t) => !specials.includes(t))
+    .sort(byCodePoint);
   const vocab = Object.fromEntries([...specials, ...pieces].map((token, id) => [token, id]));
   return { ...model, unk_token: '[UNK]', vocab };
 }

@@ -41,7 +41,8 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
   const weight = (name: string, dims: number[], scale = 1 / Math.sqrt(dims[0])) =>
     g.floats(name, dims, fillSeededUniform(new Float32Array(dims.reduce((a, b) => a * b, 1)), tensorSeed++, scale));
   const constant = (name: string, value: number) => g.floats(name, [], new Float32Array([value]));
-  const filled = (name: string, length: number, value: number) => g.floats(name, [length], new Float32Array(length).fill(value));
+  const filled = (name: string, length: number, value: number) =>
+    g.floats(name, [length], new Float32Array(length).fill(value));
 
   const ids = g.input('input_ids', 'int64', ['batch', 'tokens']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'tokens']);
@@ -52,7 +53,10 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
     const centred = g.op('Sub', [x, g.op('ReduceMean', [x], { axes: [-1], keepdims: 1 })]);
     const variance = g.op('ReduceMean', [g.op('Mul', [centred, centred])], { axes: [-1], keepdims: 1 });
     const normed = g.op('Div', [centred, g.op('Sqrt', [g.op('Add', [variance, constant(`${prefix}_eps`, 1e-5)])])]);
-    return g.op('Add', [g.op('Mul', [normed, filled(`${prefix}_gamma`, hidden, 1)]), filled(`${prefix}_beta`, hidden, 0)]);
+    return g.op('Add', [
+      g.op('Mul', [normed, filled(`${prefix}_gamma`, hidden, 1)]),
+      filled(`${prefix}_beta`, hidden, 0),
+    ]);
   };
   const linear = (x: string, prefix: string, inDim: number, outDim: number) =>
     g.op('Add', [g.op('MatMul', [x, weight(`${prefix}_w`, [inDim, outDim])]), filled(`${prefix}_b`, outDim, 0)]);
@@ -61,7 +65,10 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
   const tokens = g.op('Gather', [weight('token_embeddings', [vocabSize, hidden], 1), ids], { axis: 0 });
   const length = g.op('Gather', [g.op('Shape', [ids]), g.ints('one_index', [], [1])], { axis: 0 });
   const positions = g.op('Range', [g.ints('zero', [], [0]), length, g.ints('one', [], [1])]);
-  let x = g.op('Add', [tokens, g.op('Gather', [weight('position_embeddings', [maxPositions, hidden], 1), positions], { axis: 0 })]);
+  let x = g.op('Add', [
+    tokens,
+    g.op('Gather', [weight('position_embeddings', [maxPositions, hidden], 1), positions], { axis: 0 }),
+  ]);
   if (options.tokenTypeIds) {
     const types = g.input('token_type_ids', 'int64', ['batch', 'tokens']);
     x = g.op('Add', [x, g.op('Gather', [weight('type_embeddings', [2, hidden], 1), types], { axis: 0 })]);
@@ -81,7 +88,10 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
     const q = heads4('q', [0, 2, 1, 3]);
     const k = heads4('k', [0, 2, 3, 1]);
     const v = heads4('v', [0, 2, 1, 3]);
-    const scores = g.op('Add', [g.op('Mul', [g.op('MatMul', [q, k]), constant(`${p}_scale`, 1 / Math.sqrt(headDim))]), bias]);
+    const scores = g.op('Add', [
+      g.op('Mul', [g.op('MatMul', [q, k]), constant(`${p}_scale`, 1 / Math.sqrt(headDim))]),
+      bias,
+    ]);
     const context = g.op('MatMul', [g.op('Softmax', [scores], { axis: -1 }), v]);
     const merged = g.op('Reshape', [g.op('Transpose', [context], { perm: [0, 2, 1, 3] }), mergeHeads]);
     x = layerNorm(g.op('Add', [x, linear(merged, `${p}_o`, hidden, hidden)]), `${p}_attn_ln`);

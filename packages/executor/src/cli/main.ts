@@ -24,7 +24,9 @@ const consoleLogger = { info: (m: string) => console.log(m), error: (m: string) 
 
 /** The `xtr` command: the same code paths as the Nx executors, usable without Nx. */
 export function createProgram(): Command {
-  const program = new Command('xtr').description('Build XTR token indexes from DuckDB chunk catalogs').version(TOOL.version);
+  const program = new Command('xtr')
+    .description('Build XTR token indexes from DuckDB chunk catalogs')
+    .version(TOOL.version);
   program
     .command('build')
     .description('Encode the catalog and publish tokens.f16|f32 + index.meta.json')
@@ -34,19 +36,38 @@ export function createProgram(): Command {
     .option('--model <model>', 'builtin:hash or an .onnx model (overrides encoder.model)')
     .option('--tokenizer <path>', 'tokenizer.json for an .onnx model (overrides encoder.tokenizer)')
     .option('--max-length <n>', 'tokens kept per chunk (overrides encoder.maxLength)', integerUpTo(LIMITS.maxLength))
-    .option('--batch-size <n>', 'chunks per onnxruntime call (overrides encoder.batchSize)', integerUpTo(LIMITS.batchSize))
-    .option('--window <n>', 'chunks sorted by length before batching (overrides encoder.window)', integerUpTo(LIMITS.window))
-    .option('--threads <n>', 'onnxruntime threads, at most the cores (overrides encoder.threads)', integerUpTo(LIMITS.threads))
+    .option(
+      '--batch-size <n>',
+      'chunks per onnxruntime call (overrides encoder.batchSize)',
+      integerUpTo(LIMITS.batchSize),
+    )
+    .option(
+      '--window <n>',
+      'chunks sorted by length before batching (overrides encoder.window)',
+      integerUpTo(LIMITS.window),
+    )
+    .option(
+      '--threads <n>',
+      'onnxruntime threads, at most the cores (overrides encoder.threads)',
+      integerUpTo(LIMITS.threads),
+    )
     .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
     .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
-    .option('--verbose', 'print resolved options, encoder details, a progress line per window and the stack of a failure')
+    .option(
+      '--verbose',
+      'print resolved options, encoder details, a progress line per window and the stack of a failure',
+    )
     .action(async (opts: BuildOverrides & { config: string; verbose?: boolean }) => {
       const { config, verbose, ...overrides } = opts;
-      process.exitCode = (await runBuild(config, overrides, process.cwd(), { ...consoleLogger, isVerbose: verbose })) ? 0 : 1;
+      process.exitCode = (await runBuild(config, overrides, process.cwd(), { ...consoleLogger, isVerbose: verbose }))
+        ? 0
+        : 1;
     });
   program
     .command('verify')
-    .description('Check an index: format, checksum, finite unit rows, and (by default) that it holds exactly the catalog')
+    .description(
+      'Check an index: format, checksum, finite unit rows, and (by default) that it holds exactly the catalog',
+    )
     .argument('[dir]', 'index folder (default: output.dir of the config)')
     .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
     .option('--catalog <path>', 'DuckDB catalog to compare with (default: catalog.path of the config)')
@@ -58,7 +79,9 @@ export function createProgram(): Command {
       const cwd = process.cwd();
       const logger = { ...consoleLogger, isVerbose: verbose };
       try {
-        process.exitCode = (await runVerify(resolveVerifyTarget(config, { ...overrides, dir }, cwd), cwd, logger)) ? 0 : 1;
+        process.exitCode = (await runVerify(resolveVerifyTarget(config, { ...overrides, dir }, cwd), cwd, logger))
+          ? 0
+          : 1;
       } catch (error) {
         reportFailure('verify', error, logger);
         process.exitCode = 1;
@@ -66,14 +89,21 @@ export function createProgram(): Command {
     });
   program
     .command('fingerprint')
-    .description("Print a digest of the catalog's (id, content) rows: equal rows, equal digest, whatever the file bytes")
+    .description(
+      "Print a digest of the catalog's (id, content) rows: equal rows, equal digest, whatever the file bytes",
+    )
     .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
     .option('--catalog <path>', 'DuckDB catalog (default: catalog.path of the config)')
     .option('--table <name>', 'table or view with the chunks')
-    .option('--cache-key', 'for Nx runtime inputs: print "unavailable" instead of failing when the catalog cannot be read')
+    .option(
+      '--cache-key',
+      'for Nx runtime inputs: print "unavailable" instead of failing when the catalog cannot be read',
+    )
     .option('--verbose', STACK_HELP)
     .action(async ({ verbose, ...options }: FingerprintOptions & { verbose?: boolean }) => {
-      process.exitCode = (await runFingerprint(options, process.cwd(), { ...consoleLogger, isVerbose: verbose })) ? 0 : 1;
+      process.exitCode = (await runFingerprint(options, process.cwd(), { ...consoleLogger, isVerbose: verbose }))
+        ? 0
+        : 1;
     });
   return program;
 }

@@ -8,7 +8,8 @@ import { chunkRow, makeWorkspace, manyChunks, runCli, SAMPLE_SOURCES } from '../
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
   }
   return files;
 }
@@ -17,7 +18,7 @@ type Setup = (root: string) => string[] | Promise<string[]>;
 
 const cases: [string, Setup, RegExp][] = [
   [
-    'xtr build -o mine, where mine/ holds the user\'s files',
+    "xtr build -o mine, where mine/ holds the user's files",
     (root) => {
       mkdirSync(join(root, 'mine/sub'), { recursive: true });
       writeFileSync(join(root, 'mine/thesis.tex'), 'years of work');
@@ -27,12 +28,15 @@ const cases: [string, Setup, RegExp][] = [
     /mine: it holds sub\/, thesis\.tex, which xtr did not write/,
   ],
   [
-    'output.dir equal to the catalog\'s folder',
+    "output.dir equal to the catalog's folder",
     async (root) => {
       mkdirSync(join(root, 'data'));
       await writeCatalog(join(root, 'data/catalog.duckdb'), [chunkRow(1n, SAMPLE_SOURCES[0])]);
       writeFileSync(join(root, 'data/readme.md'), 'catalog notes');
-      writeFileSync(join(root, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'data/catalog.duckdb' }, output: { dir: 'data' } }));
+      writeFileSync(
+        join(root, 'xtr.config.json'),
+        JSON.stringify({ catalog: { path: 'data/catalog.duckdb' }, output: { dir: 'data' } }),
+      );
       return ['build'];
     },
     /data: it contains the catalog/,
@@ -52,7 +56,10 @@ const cases: [string, Setup, RegExp][] = [
       mkdirSync(join(root, 'apps/victim/src'), { recursive: true });
       writeFileSync(join(root, 'apps/victim/project.json'), '{ "name": "victim" }');
       writeFileSync(join(root, 'apps/victim/src/main.ts'), 'export const x = 1;');
-      writeFileSync(join(root, 'apps/victim/xtr.config.json'), JSON.stringify({ catalog: { path: '../../catalog.duckdb' }, output: { dir: '.' } }));
+      writeFileSync(
+        join(root, 'apps/victim/xtr.config.json'),
+        JSON.stringify({ catalog: { path: '../../catalog.duckdb' }, output: { dir: '.' } }),
+      );
       return ['build', '--config', 'apps/victim/xtr.config.json'];
     },
     /victim: it contains the config file/,
@@ -69,52 +76,59 @@ const cases: [string, Setup, RegExp][] = [
 ];
 
 describe('xtr build never replaces what it did not publish', () => {
-
-  it.each(cases)('refuses %s: exit 1, a message without a stack, every file byte-identical', async (_, setup, message) => {
-    const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
-    const args = await setup(root);
-    const before = snapshot(root);
-    const result = await runCli([...args, '--threads', '1'], root);
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^xtr build failed: Refusing to publish the index at /);
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(snapshot(root)).toEqual(before);
-  });
+  it.each(cases)(
+    'refuses %s: exit 1, a message without a stack, every file byte-identical',
+    async (_, setup, message) => {
+      const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
+      const args = await setup(root);
+      const before = snapshot(root);
+      const result = await runCli([...args, '--threads', '1'], root);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/^xtr build failed: Refusing to publish the index at /);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(snapshot(root)).toEqual(before);
+    },
+  );
 });
 
 describe('xtr build on SIGINT and SIGTERM', () => {
-
   /** Bytes the running build has staged beside out/index so far. */
   function stagedBytes(out: string): number {
     const staging = readdirSync(out).find((name) => name.startsWith('.index.xtr-staging-'));
     if (!staging) return 0;
-    return readdirSync(join(out, staging)).reduce((sum, file) => sum + (statSync(join(out, staging, file), { throwIfNoEntry: false })?.size ?? 0), 0);
+    return readdirSync(join(out, staging)).reduce(
+      (sum, file) => sum + (statSync(join(out, staging, file), { throwIfNoEntry: false })?.size ?? 0),
+      0,
+    );
   }
 
   it.each([
     ['SIGINT', 130],
     ['SIGTERM', 143],
-  ] as const)('%s removes the staging folder, says so in one line and exits %i; the last index stays', async (signal, code) => {
-    const root = await makeWorkspace(manyChunks(20));
-    expect((await runCli(['build', '--threads', '1'], root)).exitCode).toBe(0);
-    const index = join(root, 'out/index');
-    const good = await verifyIndex(index);
-    await writeCatalog(join(root, 'catalog.duckdb'), manyChunks(4000));
+  ] as const)(
+    '%s removes the staging folder, says so in one line and exits %i; the last index stays',
+    async (signal, code) => {
+      const root = await makeWorkspace(manyChunks(20));
+      expect((await runCli(['build', '--threads', '1'], root)).exitCode).toBe(0);
+      const index = join(root, 'out/index');
+      const good = await verifyIndex(index);
+      await writeCatalog(join(root, 'catalog.duckdb'), manyChunks(4000));
 
-    const build = runCli(['build', '--threads', '1'], root);
-    let exited = false;
-    void build.then(() => (exited = true));
-    while (!exited && stagedBytes(join(root, 'out')) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(exited).toBe(false);
-    build.kill(signal);
-    const result = await build;
+      const build = runCli(['build', '--threads', '1'], root);
+      let exited = false;
+      void build.then(() => (exited = true));
+      while (!exited && stagedBytes(join(root, 'out')) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(exited).toBe(false);
+      build.kill(signal);
+      const result = await build;
 
-    expect(result.exitCode).toBe(code);
-    expect(result.stderr.trim().split('\n')).toEqual([
-      `xtr build interrupted by ${signal}: nothing was published and the unfinished index was removed; out/index keeps its previous index, if it had one.`,
-    ]);
-    expect(readdirSync(join(root, 'out'))).toEqual(['index']);
-    expect(await verifyIndex(index)).toMatchObject({ ok: true, docCount: good.docCount });
-  });
+      expect(result.exitCode).toBe(code);
+      expect(result.stderr.trim().split('\n')).toEqual([
+        `xtr build interrupted by ${signal}: nothing was published and the unfinished index was removed; out/index keeps its previous index, if it had one.`,
+      ]);
+      expect(readdirSync(join(root, 'out'))).toEqual(['index']);
+      expect(await verifyIndex(index)).toMatchObject({ ok: true, docCount: good.docCount });
+    },
+  );
 });

@@ -37,7 +37,12 @@ describe('xtr build', () => {
 
   const writeConfig = (text: string) => (root: string) => writeFileSync(join(root, 'xtr.config.json'), text);
   it.each([
-    ['a missing config', ['--config', 'nope/xtr.config.json'], () => undefined, /Config file not found: .*nope\/xtr\.config\.json/],
+    [
+      'a missing config',
+      ['--config', 'nope/xtr.config.json'],
+      () => undefined,
+      /Config file not found: .*nope\/xtr\.config\.json/,
+    ],
     ['invalid JSON', [], writeConfig('{'), /xtr\.config\.json is not valid JSON/],
     [
       'an unknown key and a bad dtype',
@@ -61,7 +66,9 @@ describe('xtr build', () => {
     expect(result.stderr).toMatch(/--batch-size <n>' argument '0' is invalid\. expected an integer from 1 to 256/);
     const huge = await runCli(['build', '--max-length', '1000000000'], root);
     expect(huge.exitCode).not.toBe(0);
-    expect(huge.stderr).toMatch(/--max-length <n>' argument '1000000000' is invalid\. expected an integer from 1 to 8192/);
+    expect(huge.stderr).toMatch(
+      /--max-length <n>' argument '1000000000' is invalid\. expected an integer from 1 to 8192/,
+    );
   });
 });
 
@@ -73,10 +80,15 @@ describe('xtr verify and xtr fingerprint', () => {
     expect(ok.exitCode).toBe(0);
     expect(ok.stdout).toMatch(/xtr verify: out\/index OK \(4 chunks, \d+ tokens, matches catalog catalog\.duckdb\)/);
 
-    await writeCatalog(join(root, 'catalog.duckdb'), [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), chunkRow(77n, 'new')]);
+    await writeCatalog(join(root, 'catalog.duckdb'), [
+      ...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)),
+      chunkRow(77n, 'new'),
+    ]);
     const stale = await runCli(['verify'], root);
     expect(stale.exitCode).toBe(1);
-    expect(stale.stderr).toMatch(/out\/index has 1 problem\(s\):\n {2}- 1 catalog chunk\(s\) are missing from the index, e\.g\. 77\./);
+    expect(stale.stderr).toMatch(
+      /out\/index has 1 problem\(s\):\n {2}- 1 catalog chunk\(s\) are missing from the index, e\.g\. 77\./,
+    );
     expect((await runCli(['verify', 'out/index', '--no-check-catalog'], root)).exitCode).toBe(0);
   });
 
@@ -84,9 +96,13 @@ describe('xtr verify and xtr fingerprint', () => {
     const root = await makeWorkspace([chunkRow(1n, 'x')]);
     await runCli(['build'], root);
     rmSync(join(root, 'xtr.config.json'));
-    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(/out\/index OK \(1 chunks, \d+ tokens, matches catalog catalog\.duckdb\)/);
+    expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(
+      /out\/index OK \(1 chunks, \d+ tokens, matches catalog catalog\.duckdb\)/,
+    );
     await writeCatalog(join(root, 'catalog.duckdb'), [chunkRow(1n, 'x'), chunkRow(2n, 'y')]);
-    expect((await runCli(['verify', 'out/index'], root)).stderr).toMatch(/1 catalog chunk\(s\) are missing from the index, e\.g\. 2\./);
+    expect((await runCli(['verify', 'out/index'], root)).stderr).toMatch(
+      /1 catalog chunk\(s\) are missing from the index, e\.g\. 2\./,
+    );
     rmSync(join(root, 'catalog.duckdb'));
     expect((await runCli(['verify', 'out/index'], root)).stdout).toMatch(
       /out\/index OK \(1 chunks, \d+ tokens; catalog not compared: the catalog its manifest names, .*catalog\.duckdb, does not exist; pass --catalog\)/,
@@ -101,9 +117,15 @@ describe('xtr verify and xtr fingerprint', () => {
     const first = (await runCli(['fingerprint'], root)).stdout;
     expect(first).toMatch(/^[0-9a-f]{64}$/);
     // Same rows inserted in another order into a new file: other bytes, same chunks.
-    await writeCatalog(join(root, 'catalog.duckdb'), SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)).reverse());
+    await writeCatalog(
+      join(root, 'catalog.duckdb'),
+      SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)).reverse(),
+    );
     expect((await runCli(['fingerprint'], root)).stdout).toBe(first);
-    await writeCatalog(join(root, 'catalog.duckdb'), SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), i === 0 ? `${s}!` : s)));
+    await writeCatalog(
+      join(root, 'catalog.duckdb'),
+      SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), i === 0 ? `${s}!` : s)),
+    );
     expect((await runCli(['fingerprint'], root)).stdout).not.toBe(first);
   });
 });

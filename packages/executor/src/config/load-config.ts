@@ -17,7 +17,9 @@ export function loadConfig(path: string): XtrConfig {
   } catch (error) {
     // Other failures (a folder, no permission) are reported as file-system errors, by path.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    throw new ConfigError(`Config file not found: ${path}. Create it (see the README's configuration reference) or pass --config.`);
+    throw new ConfigError(
+      `Config file not found: ${path}. Create it (see the README's configuration reference) or pass --config.`,
+    );
   }
   let parsed: unknown;
   try {
@@ -29,7 +31,8 @@ export function loadConfig(path: string): XtrConfig {
     const problems = (validate.errors ?? []).map((e) => {
       const where = e.instancePath || '(root)';
       const extra = e.params && 'additionalProperty' in e.params ? ` "${e.params.additionalProperty}"` : '';
-      const allowed = e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
+      const allowed =
+        e.params && 'allowedValues' in e.params ? `: ${(e.params.allowedValues as string[]).join(', ')}` : '';
       const bound = e.keyword === 'maximum' || e.keyword === 'minimum' ? ` (it is ${e.data})` : '';
       return `  ${where} ${e.message}${extra}${allowed}${bound}`;
     });

@@ -22,7 +22,12 @@ describe('normalizeBuildOptions', () => {
       catalogPath: join(root, 'data/c.duckdb'),
       table: 'code_chunks',
       catalogMemoryLimit: '256MB',
-      encoder: { model: join(root, 'apps/search/models/m.onnx'), tokenizer: join(root, 'apps/search/models/t.json'), batchSize: 4, maxLength: 256 },
+      encoder: {
+        model: join(root, 'apps/search/models/m.onnx'),
+        tokenizer: join(root, 'apps/search/models/t.json'),
+        batchSize: 4,
+        maxLength: 256,
+      },
       outputDir: join(root, 'apps/search/dist/index'),
       dtype: 'float32',
       window: 64,
@@ -35,7 +40,15 @@ describe('normalizeBuildOptions', () => {
   it('lets executor and CLI options win, with paths relative to the workspace root', () => {
     const options = normalizeBuildOptions(
       'apps/search/xtr.config.json',
-      { catalog: 'other.duckdb', model: 'builtin:hash', tokenizer: undefined, batchSize: 16, outputDir: 'out', dtype: 'float16', window: 8 },
+      {
+        catalog: 'other.duckdb',
+        model: 'builtin:hash',
+        tokenizer: undefined,
+        batchSize: 16,
+        outputDir: 'out',
+        dtype: 'float16',
+        window: 8,
+      },
       root,
     );
     expect(options).toMatchObject({
@@ -50,7 +63,10 @@ describe('normalizeBuildOptions', () => {
   it('runs large models one chunk per call unless a batch size is set', () => {
     const config = (model: string) => {
       const dir = mkdtempSync(join(root, 'batch-'));
-      writeFileSync(join(dir, 'xtr.config.json'), JSON.stringify({ catalog: { path: 'c.duckdb' }, encoder: { model, tokenizer: 't.json' } }));
+      writeFileSync(
+        join(dir, 'xtr.config.json'),
+        JSON.stringify({ catalog: { path: 'c.duckdb' }, encoder: { model, tokenizer: 't.json' } }),
+      );
       return join(dir, 'xtr.config.json');
     };
     const large = join(root, 'large.onnx');
@@ -82,7 +98,9 @@ describe('normalizeBuildOptions', () => {
   it('refuses sizes beyond their limits, from the config or from the command line', () => {
     const huge = { catalog: { path: 'c.duckdb' }, encoder: { window: 4096, maxLength: 512 } };
     writeFileSync(join(root, 'huge.config.json'), JSON.stringify(huge));
-    expect(() => normalizeBuildOptions('huge.config.json', {}, root)).toThrow(/"encoder.window" × "encoder.maxLength" is 4096 × 512/);
+    expect(() => normalizeBuildOptions('huge.config.json', {}, root)).toThrow(
+      /"encoder.window" × "encoder.maxLength" is 4096 × 512/,
+    );
     const fromCommandLine = () => normalizeBuildOptions('apps/search/xtr.config.json', { maxLength: 1e9 }, root);
     const message = expect.stringMatching(/^"encoder.maxLength" is 1000000000, .* 8192/);
     expect(fromCommandLine).toThrow(expect.objectContaining({ name: 'ConfigError', message }));

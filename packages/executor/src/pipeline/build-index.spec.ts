@@ -10,7 +10,11 @@ const quiet = { info: () => undefined };
 
 describe('buildIndex', () => {
   it('streams a catalog into artifacts the Python reader loads', async () => {
-    const rows = [...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(100 - i), s)), chunkRow(null, 'skipped'), chunkRow(7n, null)];
+    const rows = [
+      ...SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(100 - i), s)),
+      chunkRow(null, 'skipped'),
+      chunkRow(7n, null),
+    ];
     const root = await makeWorkspace(rows);
     const options = normalizeBuildOptions('xtr.config.json', { threads: 1, window: 2 }, root);
     const summary = await buildIndex(options, quiet);
@@ -31,7 +35,10 @@ describe('buildIndex', () => {
     const rows = Array.from({ length: 40 }, (_, i) => chunkRow(BigInt(i), SAMPLE_SOURCES[i % 3].repeat(1 + (i % 4))));
     const root = await makeWorkspace(rows);
     const read = async (window: number, batchSize: number, dir: string) => {
-      await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1, batchSize, window, outputDir: dir }, root), quiet);
+      await buildIndex(
+        normalizeBuildOptions('xtr.config.json', { threads: 1, batchSize, window, outputDir: dir }, root),
+        quiet,
+      );
       return ['tokens.f16', 'index.meta.json'].map((f) => readFileSync(join(root, dir, f)));
     };
     const [a, b] = [await read(256, 32, 'a'), await read(3, 1, 'b')];
@@ -58,15 +65,22 @@ describe('buildIndex', () => {
 
   describe('with an ONNX model and tokenizer.json', () => {
     it('builds end to end, resolving model paths against the config file', async () => {
-      const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), {
-        encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json', dim: 32 },
-      });
+      const root = await makeWorkspace(
+        SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)),
+        {
+          encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json', dim: 32 },
+        },
+      );
       writeTestModel(root);
       const summary = await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), quiet);
       expect(summary).toMatchObject({ chunks: 4, dim: 32, model: join(root, 'model.onnx') });
       expect(await checkIndexWithNumpy(join(root, 'out/index'))).toMatchObject({ dim: 32, doc_count: 4 });
       const manifest = JSON.parse(readFileSync(join(root, 'out/index/xtr.manifest.json'), 'utf8'));
-      expect(manifest.encoder).toEqual({ model: '../../model.onnx', fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/), normalized: true });
+      expect(manifest.encoder).toEqual({
+        model: '../../model.onnx',
+        fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
+        normalized: true,
+      });
     });
 
     it('names the chunk that tokenizes to nothing and publishes nothing', async () => {
@@ -84,13 +98,18 @@ describe('buildIndex', () => {
     });
 
     it('warns when external weights sit under a name the Nx inputs (model.onnx*) do not cover', async () => {
-      const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)), {
-        encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
-      });
+      const root = await makeWorkspace(
+        SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)),
+        {
+          encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
+        },
+      );
       const { model } = writeTestModel(root);
       const messages = async () => {
         const lines: string[] = [];
-        await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), { info: (line) => lines.push(line) });
+        await buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), {
+          info: (line) => lines.push(line),
+        });
         return lines.filter((line) => line.startsWith('warning:'));
       };
       const inline = readFileSync(model);
@@ -98,8 +117,9 @@ describe('buildIndex', () => {
       expect(await messages()).toEqual([]);
       writeFileSync(model, inline);
       externalizeWeights(model, 'weights.bin');
-      expect(await messages()).toEqual([expect.stringMatching(/keeps weights in .*weights\.bin; Nx hashes only files named model\.onnx\*/)]);
+      expect(await messages()).toEqual([
+        expect.stringMatching(/keeps weights in .*weights\.bin; Nx hashes only files named model\.onnx\*/),
+      ]);
     });
   });
 });
-

@@ -1,6 +1,14 @@
 import { basename, relative } from 'node:path';
 import { isBuiltinModel } from '../config/defaults';
-import { CatalogFingerprint, type ChunkBatch, contentHash, countChunks, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
+import {
+  CatalogFingerprint,
+  type ChunkBatch,
+  contentHash,
+  countChunks,
+  openCatalog,
+  streamChunks,
+  type StreamStats,
+} from '@xtr-nx/catalog';
 import { createEncoder, type EncodedBatch, modelFiles, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter, OutputSlot, type ProtectedPath } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
@@ -36,7 +44,8 @@ async function naming<T>(batch: ChunkBatch, work: () => Promise<T>): Promise<T> 
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TextEncodingError) throw new BuildError(`Chunk ${batch.ids[error.textIndex]} ${error.message}`);
+    if (error instanceof TextEncodingError)
+      throw new BuildError(`Chunk ${batch.ids[error.textIndex]} ${error.message}`);
     throw error;
   }
 }
@@ -68,18 +77,29 @@ export interface BuildControl {
   readonly signal?: AbortSignal;
 }
 
-export async function buildIndex(options: BuildOptions, logger: BuildLogger, control: BuildControl = {}): Promise<BuildSummary> {
+export async function buildIndex(
+  options: BuildOptions,
+  logger: BuildLogger,
+  control: BuildControl = {},
+): Promise<BuildSummary> {
   const started = performance.now();
   const { signal } = control;
   for (const warning of options.warnings) logger.info(warning);
   // Before any work: a folder the build must not replace is refused now, not after hours of encoding.
-  const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect), { onWait: (message) => logger.info(message), signal });
+  const slot = await OutputSlot.claim(options.outputDir, outputGuards(options, control.protect), {
+    onWait: (message) => logger.info(message),
+    signal,
+  });
   let catalog: Awaited<ReturnType<typeof openCatalog>> | undefined;
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
   let encoding: Promise<EncodedBatch> | undefined;
   try {
-    catalog = await openCatalog({ path: options.catalogPath, table: options.table, memoryLimit: options.catalogMemoryLimit });
+    catalog = await openCatalog({
+      path: options.catalogPath,
+      table: options.table,
+      memoryLimit: options.catalogMemoryLimit,
+    });
     const total = await abortable(countChunks(catalog), signal);
     if (total === 0) {
       throw new BuildError(
@@ -99,17 +119,32 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger, con
     }
     if (logger.isVerbose) {
       logger.info(`xtr build options: ${JSON.stringify(options, null, 2)}`);
-      logger.info(`encoder ${model.model}: dim ${model.dim ?? '(from the first batch)'}, fingerprint ${model.fingerprint}`);
+      logger.info(
+        `encoder ${model.model}: dim ${model.dim ?? '(from the first batch)'}, fingerprint ${model.fingerprint}`,
+      );
     }
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
-    const stages: StageTimings = { setupMs: performance.now() - started, readMs: 0, tokenizeMs: 0, runMs: 0, postMs: 0, convertMs: 0, writeMs: 0 };
+    const stages: StageTimings = {
+      setupMs: performance.now() - started,
+      readMs: 0,
+      tokenizeMs: 0,
+      runMs: 0,
+      postMs: 0,
+      convertMs: 0,
+      writeMs: 0,
+    };
     let tokens = 0;
     /** Hashes, float16 and write of one encoded window. */
     const store = async ({ batch, encoded }: { batch: ChunkBatch; encoded: EncodedBatch }) => {
       // The width of a learned model is known once it has run.
-      writer ??= await IndexWriter.create({ outDir: slot.outDir, dim: model.dim as number, dtype: options.dtype, slot });
+      writer ??= await IndexWriter.create({
+        outDir: slot.outDir,
+        dim: model.dim as number,
+        dtype: options.dtype,
+        slot,
+      });
       const hashes = batch.contents.map(contentHash);
       fingerprint.update(batch.ids, hashes);
       await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
@@ -117,7 +152,9 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger, con
       progress.update(stats.rows, tokens);
     };
     let previous: { batch: ChunkBatch; encoded: EncodedBatch } | undefined;
-    const windows = prefetch(tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages));
+    const windows = prefetch(
+      tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages),
+    );
     for await (const { batch, tokens: tokenized } of windows) {
       signal?.throwIfAborted();
       encoding = naming(batch, () => model.encodeTokenized(tokenized));
@@ -130,10 +167,15 @@ export async function buildIndex(options: BuildOptions, logger: BuildLogger, con
     if (previous) await store(previous);
     progress.done();
     signal?.throwIfAborted();
-    if (!writer) throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
+    if (!writer)
+      throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     const written = await writer.commit({
       tool: TOOL,
-      encoder: { model: portablePath(options.outputDir, model.model), fingerprint: model.fingerprint, normalized: model.normalized },
+      encoder: {
+        model: portablePath(options.outputDir, model.model),
+        fingerprint: model.fingerprint,
+        normalized: model.normalized,
+      },
       catalog: {
         path: portablePath(options.outputDir, options.catalogPath),
         table: options.table,

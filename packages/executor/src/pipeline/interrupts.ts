@@ -26,7 +26,10 @@ export function trapInterrupts(): { readonly signal: AbortSignal; dispose(): voi
     process.on(name, handler);
     return [name, handler] as const;
   });
-  return { signal: controller.signal, dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
+  return {
+    signal: controller.signal,
+    dispose: () => handlers.forEach(([name, handler]) => process.off(name, handler)),
+  };
 }
 
 /** `promise`, or a rejection with the abort reason as soon as `signal` aborts. */

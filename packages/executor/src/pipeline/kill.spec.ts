@@ -10,7 +10,10 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function stagedBytes(out: string): number {
   const staging = readdirSync(out).find((name) => name.startsWith('.index.xtr-staging-'));
   if (!staging) return 0;
-  return readdirSync(join(out, staging)).reduce((sum, file) => sum + (statSync(join(out, staging, file), { throwIfNoEntry: false })?.size ?? 0), 0);
+  return readdirSync(join(out, staging)).reduce(
+    (sum, file) => sum + (statSync(join(out, staging, file), { throwIfNoEntry: false })?.size ?? 0),
+    0,
+  );
 }
 
 describe('a build killed with SIGKILL', () => {

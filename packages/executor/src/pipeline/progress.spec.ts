@@ -52,7 +52,10 @@ describe('Progress', () => {
       expect(lines).toHaveLength(1);
       jest.advanceTimersByTime(1_000);
       progress.update(40, 800);
-      expect(lines).toEqual(['encoding 20/100 chunks, 80 tokens/s, ETA 20 s', 'encoding 40/100 chunks, 80 tokens/s, ETA 15 s']);
+      expect(lines).toEqual([
+        'encoding 20/100 chunks, 80 tokens/s, ETA 20 s',
+        'encoding 40/100 chunks, 80 tokens/s, ETA 15 s',
+      ]);
     } finally {
       jest.useRealTimers();
     }

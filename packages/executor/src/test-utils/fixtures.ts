@@ -14,7 +14,17 @@ export const SAMPLE_SOURCES = [
 ];
 
 export function chunkRow(id: bigint | null, content: string | null): ChunkRow {
-  return { id, uri: `src/f${id}.ts`, startLine: 1, endLine: 3, startByte: 0, endByte: 10, preview: '', content, lang: 'typescript' };
+  return {
+    id,
+    uri: `src/f${id}.ts`,
+    startLine: 1,
+    endLine: 3,
+    startByte: 0,
+    endByte: 10,
+    preview: '',
+    content,
+    lang: 'typescript',
+  };
 }
 
 const workspaces: string[] = [];
@@ -61,18 +71,28 @@ function cliArgs(args: readonly string[]): string[] {
  */
 export function runCliMounted(mount: string, after: string, args: readonly string[], cwd: string) {
   const script = `${mount} || exit 99; "$0" "$@"; code=$?; ${after}; exit $code`;
-  return execa('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, process.execPath, ...cliArgs(args)], { cwd, reject: false });
+  return execa(
+    'unshare',
+    ['--user', '--map-root-user', '--mount', 'sh', '-c', script, process.execPath, ...cliArgs(args)],
+    { cwd, reject: false },
+  );
 }
 
 /** `count` chunks of realistic code, a few hundred tokens each. */
 export function manyChunks(count: number): ChunkRow[] {
-  return Array.from({ length: count }, (_, i) => chunkRow(BigInt(i + 1), `${SAMPLE_SOURCES[i % 3]}// chunk ${i}\n`.repeat(8)));
+  return Array.from({ length: count }, (_, i) =>
+    chunkRow(BigInt(i + 1), `${SAMPLE_SOURCES[i % 3]}// chunk ${i}\n`.repeat(8)),
+  );
 }
 
 /** A trained tokenizer and a small random transformer in `dir`, via the encoder's testing API. */
 export function writeTestModel(dir: string): { model: string; tokenizer: string } {
   const tokenizer = join(dir, 'tokenizer.json');
-  trainTokenizer('wordpiece', [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')], tokenizer);
+  trainTokenizer(
+    'wordpiece',
+    [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')],
+    tokenizer,
+  );
   const vocabSize = Object.keys(JSON.parse(readFileSync(tokenizer, 'utf8')).model.vocab).length;
   const model = join(dir, 'model.onnx');
   writeFileSync(model, buildTransformerModel({ vocabSize, size: SMALL_SIZE, seed: 1, projectionDim: 32 }));

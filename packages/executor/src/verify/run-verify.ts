@@ -1,4 +1,11 @@
-import { type CatalogConnection, contentHash, formatContentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
+import {
+  type CatalogConnection,
+  contentHash,
+  formatContentHash,
+  openCatalog,
+  streamChunks,
+  type StreamStats,
+} from '@xtr-nx/catalog';
 import { type ExpectedChunks, MANIFEST_FILE, readableIndexDir, verifyIndex } from '@xtr-nx/storage';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,14 +36,23 @@ async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
 export async function runVerify(target: VerifyTarget, cwd: string, logger: RunLogger): Promise<boolean> {
   const shown = displayPath(target.dir, cwd);
   try {
-    const catalog = target.catalogPath ? await openCatalog({ path: target.catalogPath, table: target.table, memoryLimit: target.memoryLimit }) : undefined;
+    const catalog = target.catalogPath
+      ? await openCatalog({ path: target.catalogPath, table: target.table, memoryLimit: target.memoryLimit })
+      : undefined;
     try {
       const report = await verifyIndex(target.dir, { expected: catalog && catalogChunks(catalog) });
       if (!report.ok) {
-        logger.error([`xtr verify: ${shown} has ${report.problems.length} problem(s):`, ...report.problems.map((p) => `  - ${p}`)].join('\n'));
+        logger.error(
+          [
+            `xtr verify: ${shown} has ${report.problems.length} problem(s):`,
+            ...report.problems.map((p) => `  - ${p}`),
+          ].join('\n'),
+        );
         return false;
       }
-      const against = target.catalogPath ? `, matches catalog ${displayPath(target.catalogPath, cwd)}` : `; catalog not compared: ${target.skipped ?? 'not asked to'}`;
+      const against = target.catalogPath
+        ? `, matches catalog ${displayPath(target.catalogPath, cwd)}`
+        : `; catalog not compared: ${target.skipped ?? 'not asked to'}`;
       logger.info(`xtr verify: ${shown} OK (${report.docCount} chunks, ${report.totalTokens} tokens${against})`);
       return true;
     } finally {
@@ -60,7 +76,11 @@ export interface VerifyOverrides {
 
 /** The index and catalog a config describes, with explicit overrides (workspace-relative) applied. */
 export function verifyTargetFromConfig(configPath: string, overrides: VerifyOverrides, cwd: string): VerifyTarget {
-  const options = normalizeBuildOptions(configPath, { outputDir: overrides.dir, catalog: overrides.catalog, table: overrides.table }, cwd);
+  const options = normalizeBuildOptions(
+    configPath,
+    { outputDir: overrides.dir, catalog: overrides.catalog, table: overrides.table },
+    cwd,
+  );
   return {
     dir: options.outputDir,
     catalogPath: overrides.checkCatalog === false ? undefined : options.catalogPath,
@@ -78,21 +98,27 @@ export function verifyTargetFromConfig(configPath: string, overrides: VerifyOver
 export function resolveVerifyTarget(configPath: string, overrides: VerifyOverrides, cwd: string): VerifyTarget {
   if (existsSync(resolve(cwd, configPath))) return verifyTargetFromConfig(configPath, overrides, cwd);
   if (overrides.dir === undefined) {
-    throw new ConfigError(`Nothing to verify: no ${configPath} here. Pass the index folder (xtr verify <dir>) or --config.`);
+    throw new ConfigError(
+      `Nothing to verify: no ${configPath} here. Pass the index folder (xtr verify <dir>) or --config.`,
+    );
   }
   const dir = resolve(cwd, overrides.dir);
   if (overrides.checkCatalog === false) return { dir, skipped: '--no-check-catalog' };
   if (overrides.catalog) return { dir, catalogPath: resolve(cwd, overrides.catalog), table: overrides.table };
   const recorded = recordedCatalog(dir);
-  if (!recorded) return { dir, skipped: `no ${CONFIG_FILE_NAME} here and the index's manifest names no catalog; pass --catalog` };
-  if (!existsSync(recorded.path)) return { dir, skipped: `the catalog its manifest names, ${recorded.path}, does not exist; pass --catalog` };
+  if (!recorded)
+    return { dir, skipped: `no ${CONFIG_FILE_NAME} here and the index's manifest names no catalog; pass --catalog` };
+  if (!existsSync(recorded.path))
+    return { dir, skipped: `the catalog its manifest names, ${recorded.path}, does not exist; pass --catalog` };
   return { dir, catalogPath: recorded.path, table: overrides.table ?? recorded.table };
 }
 
 /** The catalog a build recorded in the index's manifest, resolved against the index folder. */
 function recordedCatalog(dir: string): { path: string; table?: string } | undefined {
   try {
-    const manifest = JSON.parse(readFileSync(join(readableIndexDir(dir), MANIFEST_FILE), 'utf8')) as { catalog?: { path?: unknown; table?: unknown } };
+    const manifest = JSON.parse(readFileSync(join(readableIndexDir(dir), MANIFEST_FILE), 'utf8')) as {
+      catalog?: { path?: unknown; table?: unknown };
+    };
     const { path, table } = manifest.catalog ?? {};
     if (typeof path !== 'string') return undefined;
     return { path: resolve(dir, path), table: typeof table === 'string' ? table : undefined };

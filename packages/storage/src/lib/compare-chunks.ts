@@ -29,7 +29,9 @@ export async function compareChunks(
     }
   } catch (error) {
     const reason = describeError(error);
-    problems.push(`the expected chunks could not be read to the end (${reason}): the catalog comparison is incomplete.`);
+    problems.push(
+      `the expected chunks could not be read to the end (${reason}): the catalog comparison is incomplete.`,
+    );
     return;
   }
   const extra = new Examples();

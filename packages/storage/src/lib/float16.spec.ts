@@ -13,7 +13,9 @@ function edgeCases(): Uint32Array {
     f32[0] = v;
     bits.push(asBits[0], (asBits[0] ^ 0x80000000) >>> 0);
   };
-  [0, 1, 65504, 65519.996, 65520, 65536, 1e10, Infinity, 2 ** -14, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 2 ** -26].forEach(push);
+  [0, 1, 65504, 65519.996, 65520, 65536, 1e10, Infinity, 2 ** -14, 2 ** -24, 2 ** -25, 3 * 2 ** -25, 2 ** -26].forEach(
+    push,
+  );
   // Every float32 neighbour (±2 ulp) of every half-way point between adjacent float16 values
   // in the normal and subnormal ranges: exercises round-half-to-even and sticky bits.
   const half = new Uint16Array(1);

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { float16ToFloat32 } from './float16';
 import { parseMeta } from './meta-json';
 import { readableIndexDir } from './publish';
-import { type IndexManifest, type IndexMeta, ITEM_SIZE, MANIFEST_FILE, META_FILE, StorageError, TOKENS_FILE } from './types';
+import {
+  type IndexManifest,
+  type IndexMeta,
+  ITEM_SIZE,
+  MANIFEST_FILE,
+  META_FILE,
+  StorageError,
+  TOKENS_FILE,
+} from './types';
 
 /** Where a chunk's rows are in the token matrix. */
 export interface ChunkLocation {
@@ -32,12 +40,18 @@ export class IndexReader {
   static open(at: string): IndexReader {
     const dir = readableIndexDir(at);
     const metaPath = join(dir, META_FILE);
-    if (!existsSync(metaPath)) throw new StorageError(`No index at ${dir}: ${META_FILE} is missing. Build it first (nx run <project>:xtr-index).`);
+    if (!existsSync(metaPath))
+      throw new StorageError(
+        `No index at ${dir}: ${META_FILE} is missing. Build it first (nx run <project>:xtr-index).`,
+      );
     const meta = parseMeta(readFileSync(metaPath, 'utf8'));
     const manifestPath = join(dir, MANIFEST_FILE);
-    const manifest = existsSync(manifestPath) ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as IndexManifest) : undefined;
+    const manifest = existsSync(manifestPath)
+      ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as IndexManifest)
+      : undefined;
     const tokensPath = join(dir, TOKENS_FILE[meta.dtype]);
-    if (!existsSync(tokensPath)) throw new StorageError(`Index ${dir} has no ${TOKENS_FILE[meta.dtype]} for dtype ${meta.dtype}.`);
+    if (!existsSync(tokensPath))
+      throw new StorageError(`Index ${dir} has no ${TOKENS_FILE[meta.dtype]} for dtype ${meta.dtype}.`);
     return new IndexReader(dir, meta, manifest, openSync(tokensPath, 'r'));
   }
 
@@ -47,7 +61,9 @@ export class IndexReader {
 
   locate(id: bigint): ChunkLocation | undefined {
     const index = this.positions.get(id);
-    return index === undefined ? undefined : { index, offset: this.meta.offsets[index], length: this.meta.lengths[index] };
+    return index === undefined
+      ? undefined
+      : { index, offset: this.meta.offsets[index], length: this.meta.lengths[index] };
   }
 
   /** `count` rows starting at row `start`, as float32 `[count, dim]`. */
@@ -56,7 +72,8 @@ export class IndexReader {
     const itemSize = ITEM_SIZE[dtype];
     const bytes = new Uint8Array(count * dim * itemSize);
     const read = readSync(this.fd, bytes, 0, bytes.length, start * dim * itemSize);
-    if (read !== bytes.length) throw new StorageError(`Index ${this.dir}: token file ends inside rows ${start}..${start + count}.`);
+    if (read !== bytes.length)
+      throw new StorageError(`Index ${this.dir}: token file ends inside rows ${start}..${start + count}.`);
     return dtype === 'float16' ? float16ToFloat32(new Uint16Array(bytes.buffer)) : new Float32Array(bytes.buffer);
   }
 

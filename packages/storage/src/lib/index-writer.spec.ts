@@ -51,7 +51,9 @@ describe('IndexWriter', () => {
     const big = 9007199254740993n; // 2^53 + 1: not a float64
     await writeIndex(outDir, 'float32', batch(big, [1, 1]));
     // Checked on the text: a JSON number parser could not tell …993 from …992.
-    expect(readFileSync(join(outDir, 'index.meta.json'), 'utf8')).toContain('"chunk_ids":[9007199254740993,9007199254740994]');
+    expect(readFileSync(join(outDir, 'index.meta.json'), 'utf8')).toContain(
+      '"chunk_ids":[9007199254740993,9007199254740994]',
+    );
     expect(await checkIndexWithNumpy(outDir)).toMatchObject({ first_id: Number(big) });
   });
 
@@ -69,7 +71,12 @@ describe('IndexWriter', () => {
     const metaOf = (dir: string) => readFileSync(join(dir, 'index.meta.json'), 'utf8');
     expect(metaOf(outDir)).toBe(metaOf(ascending));
     const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'xtr.manifest.json'), 'utf8'));
-    expect(manifest(outDir).contentHashes).toEqual(['0000000000000001', '0000000000000002', '0000000000000003', '0000000000000004']);
+    expect(manifest(outDir).contentHashes).toEqual([
+      '0000000000000001',
+      '0000000000000002',
+      '0000000000000003',
+      '0000000000000004',
+    ]);
     expect(manifest(outDir).tokensSha256).toBe(manifest(ascending).tokensSha256);
     expect(readdirSync(outDir).sort()).toEqual(['index.meta.json', 'tokens.f16', 'xtr.manifest.json']);
     expect(vectorsOf(outDir).equals(vectorsOf(ascending))).toBe(true);

@@ -107,9 +107,18 @@ export class IndexWriter {
    * for a float16 index (an encoder that already produced them saves the conversion) — and
    * `contentHashes` the 64-bit hash of each chunk's text (recorded for verify and incremental builds).
    */
-  async append(ids: BigInt64Array, lengths: Int32Array, vectors: Float32Array | Uint16Array, contentHashes: readonly bigint[]): Promise<void> {
+  async append(
+    ids: BigInt64Array,
+    lengths: Int32Array,
+    vectors: Float32Array | Uint16Array,
+    contentHashes: readonly bigint[],
+  ): Promise<void> {
     const rows = lengths.reduce((sum, n) => sum + n, 0);
-    if (ids.length !== lengths.length || ids.length !== contentHashes.length || vectors.length !== rows * this.options.dim) {
+    if (
+      ids.length !== lengths.length ||
+      ids.length !== contentHashes.length ||
+      vectors.length !== rows * this.options.dim
+    ) {
       throw new StorageError(
         `append: ${ids.length} ids, ${lengths.length} lengths, ${contentHashes.length} hashes and ${vectors.length} values do not describe ${rows} rows of dim ${this.options.dim}.`,
       );
@@ -135,7 +144,8 @@ export class IndexWriter {
   /** The batch in the stored element type. */
   private encode(vectors: Float32Array | Uint16Array): Float32Array | Uint16Array {
     if (vectors instanceof Uint16Array) {
-      if (this.options.dtype !== 'float16') throw new StorageError('append: float16 vectors given for a float32 index.');
+      if (this.options.dtype !== 'float16')
+        throw new StorageError('append: float16 vectors given for a float32 index.');
       return vectors;
     }
     if (this.options.dtype === 'float32') return vectors;
@@ -157,7 +167,9 @@ export class IndexWriter {
       checksum = createHash('sha256');
       const target = await open(tokensPath, 'w');
       try {
-        await naming(tokensPath, () => permuteRows(this.tokens, target, order, this.lengths.values(), dim * ITEM_SIZE[dtype], checksum));
+        await naming(tokensPath, () =>
+          permuteRows(this.tokens, target, order, this.lengths.values(), dim * ITEM_SIZE[dtype], checksum),
+        );
       } finally {
         await target.close();
         await this.tokens.close();
@@ -180,7 +192,15 @@ export class IndexWriter {
       offsets[i] = offset;
       offset += lengths[chunk];
     });
-    const meta = { dim, dtype, total_tokens: this.totalTokens, doc_count: docCount, chunk_ids: sortedIds, offsets, lengths: sortedLengths };
+    const meta = {
+      dim,
+      dtype,
+      total_tokens: this.totalTokens,
+      doc_count: docCount,
+      chunk_ids: sortedIds,
+      offsets,
+      lengths: sortedLengths,
+    };
     await writeTextFile(join(this.staging, META_FILE), metaPieces(meta));
     await writeTextFile(
       join(this.staging, MANIFEST_FILE),
@@ -214,7 +234,9 @@ export class IndexWriter {
     if (!this.ascending) order.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
     for (let i = 1; i < order.length; i++) {
       if (ids[order[i]] === ids[order[i - 1]]) {
-        throw new StorageError(`chunk id ${ids[order[i]]} occurs more than once; chunk ids must be unique. Deduplicate the catalog.`);
+        throw new StorageError(
+          `chunk id ${ids[order[i]]} occurs more than once; chunk ids must be unique. Deduplicate the catalog.`,
+        );
       }
     }
     return order;

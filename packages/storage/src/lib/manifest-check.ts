@@ -34,7 +34,12 @@ const FIELDS: readonly { path: string; test: Test; expected: string; required?: 
   { path: 'docCount', test: isCount, expected: 'an integer ≥ 0', required: true },
   { path: 'totalTokens', test: isCount, expected: 'an integer ≥ 0', required: true },
   { path: 'tokensFile', test: isString, expected: 'a file name', required: true },
-  { path: 'tokensSha256', test: (v) => isString(v) && SHA256.test(v), expected: '64 lowercase hex digits', required: true },
+  {
+    path: 'tokensSha256',
+    test: (v) => isString(v) && SHA256.test(v),
+    expected: '64 lowercase hex digits',
+    required: true,
+  },
   { path: 'contentHashes', test: Array.isArray, expected: 'an array of 16-hex-digit strings', required: true },
   { path: 'tool.name', test: isString, expected: 'a string' },
   { path: 'tool.version', test: isString, expected: 'a string' },
@@ -68,7 +73,8 @@ export function checkManifestText(text: string, problems: string[]): CheckedMani
     let value: unknown = parsed[parent];
     if (child !== undefined) {
       if (value !== undefined && !isObject(value)) {
-        if (!notObjects.has(parent)) problems.push(`${MANIFEST_FILE}: ${parent} is ${shown(value)}, expected an object.`);
+        if (!notObjects.has(parent))
+          problems.push(`${MANIFEST_FILE}: ${parent} is ${shown(value)}, expected an object.`);
         notObjects.add(parent);
         continue;
       }

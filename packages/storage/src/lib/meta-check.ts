@@ -38,10 +38,14 @@ export function checkMetaText(text: string, problems: string[]): CheckedMeta {
   const meta: CheckedMeta = {};
   const { dim, dtype, total_tokens: totalTokens, doc_count: docCount } = parsed;
   if (dtype === 'float16' || dtype === 'float32') meta.dtype = dtype;
-  else if (dtype !== undefined) problems.push(`${META_FILE}: dtype is ${shown(dtype)}, expected "float16" or "float32".`);
+  else if (dtype !== undefined)
+    problems.push(`${META_FILE}: dtype is ${shown(dtype)}, expected "float16" or "float32".`);
   if (isPositiveInteger(dim)) meta.dim = dim;
   else if (dim !== undefined) problems.push(`${META_FILE}: dim is ${shown(dim)}, expected a positive integer.`);
-  for (const [name, value] of [['total_tokens', totalTokens], ['doc_count', docCount]] as const) {
+  for (const [name, value] of [
+    ['total_tokens', totalTokens],
+    ['doc_count', docCount],
+  ] as const) {
     if (isCount(value)) meta[name] = value;
     else if (value !== undefined) problems.push(`${META_FILE}: ${name} is ${shown(value)}, expected an integer ≥ 0.`);
   }
@@ -95,7 +99,11 @@ function chunkIds(text: string, parsed: unknown, problems: string[]): bigint[] |
  */
 export function checkStructure(meta: CheckedMeta, problems: string[]): void {
   const { doc_count: count, chunk_ids: ids, offsets, lengths } = meta;
-  for (const [name, list] of [['chunk_ids', ids], ['offsets', offsets], ['lengths', lengths]] as const) {
+  for (const [name, list] of [
+    ['chunk_ids', ids],
+    ['offsets', offsets],
+    ['lengths', lengths],
+  ] as const) {
     if (list && count !== undefined && list.length !== count) {
       problems.push(`${name} has ${list.length} entries but doc_count is ${count}.`);
     }
@@ -114,7 +122,8 @@ export function checkStructure(meta: CheckedMeta, problems: string[]): void {
       if (offsets[i] !== at) gaps.add(() => `offsets[${i}] = ${offsets[i]}, expected ${at}`);
       expected = offsets[i] + lengths[i];
     }
-    if (gaps.count) problems.push(`offsets are not contiguous (offsets[i] must be offsets[i-1] + lengths[i-1]): ${gaps}.`);
+    if (gaps.count)
+      problems.push(`offsets are not contiguous (offsets[i] must be offsets[i-1] + lengths[i-1]): ${gaps}.`);
   }
   if (lengths && meta.total_tokens !== undefined) {
     const sum = lengths.reduce((a, b) => a + b, 0);
@@ -129,6 +138,7 @@ function checkIdOrder(ids: readonly bigint[], problems: string[]): void {
     if (ids[i] === ids[i - 1]) duplicates.add(() => String(ids[i]));
     else if (ids[i] < ids[i - 1]) unordered.add(() => `${ids[i]} after ${ids[i - 1]} at position ${i}`);
   }
-  if (duplicates.count) problems.push(`chunk_ids are not unique: ${duplicates.count} duplicate(s), e.g. ${duplicates}.`);
+  if (duplicates.count)
+    problems.push(`chunk_ids are not unique: ${duplicates.count} duplicate(s), e.g. ${duplicates}.`);
   if (unordered.count) problems.push(`chunk_ids are not ascending: ${unordered}.`);
 }

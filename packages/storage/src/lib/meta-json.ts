@@ -16,14 +16,17 @@ export type MetaColumns = Omit<IndexMeta, 'chunk_ids' | 'offsets' | 'lengths'> &
 };
 
 /** The manifest with content hashes as 64-bit integers, rendered as 16 hex digits. */
-export type ManifestColumns = Omit<IndexManifest, 'contentHashes'> & { contentHashes: BigUint64Array | readonly bigint[] };
+export type ManifestColumns = Omit<IndexManifest, 'contentHashes'> & {
+  contentHashes: BigUint64Array | readonly bigint[];
+};
 
 const SLICE = 16_384;
 
 /** JSON array text of `length` items, rendered a slice at a time so no huge string is ever built. */
 function* jsonList(length: number, renderSlice: (start: number, end: number) => string): Generator<string> {
   yield '[';
-  for (let start = 0; start < length; start += SLICE) yield `${start > 0 ? ',' : ''}${renderSlice(start, Math.min(length, start + SLICE))}`;
+  for (let start = 0; start < length; start += SLICE)
+    yield `${start > 0 ? ',' : ''}${renderSlice(start, Math.min(length, start + SLICE))}`;
   yield ']';
 }
 

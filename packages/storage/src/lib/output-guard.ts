@@ -29,7 +29,9 @@ export function resolveOutputDir(outDir: string): string {
   const absolute = resolve(outDir);
   const stat = lstatSync(absolute, { throwIfNoEntry: false });
   if (stat?.isSymbolicLink() && !existsSync(absolute)) {
-    throw new StorageError(`${absolute} is a symbolic link to ${readlinkSync(absolute)}, which does not exist. Create the target folder, or remove the link. ${FIX}`);
+    throw new StorageError(
+      `${absolute} is a symbolic link to ${readlinkSync(absolute)}, which does not exist. Create the target folder, or remove the link. ${FIX}`,
+    );
   }
   return realPath(absolute);
 }
@@ -60,13 +62,17 @@ export function assertReplaceable(outDir: string, protect: readonly ProtectedPat
     const real = realPath(path);
     if (real === outDir) throw new StorageError(`Refusing to publish the index at ${outDir}: that is ${what}. ${FIX}`);
     if (inside(real, outDir)) {
-      throw new StorageError(`Refusing to publish the index at ${outDir}: it contains ${what} (${real}), and publishing replaces the whole folder. ${FIX}`);
+      throw new StorageError(
+        `Refusing to publish the index at ${outDir}: it contains ${what} (${real}), and publishing replaces the whole folder. ${FIX}`,
+      );
     }
   }
   const stat = lstatSync(outDir, { throwIfNoEntry: false });
   if (!stat) return;
   if (!stat.isDirectory()) {
-    throw new StorageError(`Refusing to publish the index at ${outDir}: it is a file, not an index folder, and publishing would replace it. ${FIX}`);
+    throw new StorageError(
+      `Refusing to publish the index at ${outDir}: it is a file, not an index folder, and publishing would replace it. ${FIX}`,
+    );
   }
   const foreign = foreignEntries(outDir);
   if (foreign.length > 0) {

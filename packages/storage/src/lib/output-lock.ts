@@ -34,7 +34,13 @@ export function lockPathOf(outDir: string): string {
 }
 
 function options(outDir: string, onCompromised: (error: Error) => void): lockfile.LockOptions {
-  return { realpath: false, lockfilePath: lockPathOf(outDir), stale: LOCK_STALE_MS, update: LOCK_REFRESH_MS, onCompromised };
+  return {
+    realpath: false,
+    lockfilePath: lockPathOf(outDir),
+    stale: LOCK_STALE_MS,
+    update: LOCK_REFRESH_MS,
+    onCompromised,
+  };
 }
 
 function heldMessage(outDir: string): string {
@@ -57,7 +63,10 @@ export async function lockOutput(outDir: string, wait: LockWait = {}): Promise<O
   let release: () => Promise<void>;
   for (let waiting = false; ; waiting = true) {
     try {
-      release = await lockfile.lock(outDir, options(outDir, (error) => (compromised = error)));
+      release = await lockfile.lock(
+        outDir,
+        options(outDir, (error) => (compromised = error)),
+      );
       break;
     } catch (error) {
       if (!isHeld(error)) throw error;
@@ -87,7 +96,10 @@ export async function lockOutput(outDir: string, wait: LockWait = {}): Promise<O
 export function withLockIfFree(outDir: string, work: () => void): boolean {
   let release: () => void;
   try {
-    release = lockfile.lockSync(outDir, options(outDir, () => undefined));
+    release = lockfile.lockSync(
+      outDir,
+      options(outDir, () => undefined),
+    );
   } catch (error) {
     if (isHeld(error)) return false;
     throw error;

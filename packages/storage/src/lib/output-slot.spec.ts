@@ -1,4 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +30,12 @@ const MANIFEST: ManifestInput = {
 async function publish(outDir: string, chunks = 1): Promise<void> {
   const writer = await IndexWriter.create({ outDir, dim: 2, dtype: 'float32' });
   const ids = BigInt64Array.from({ length: chunks }, (_, i) => BigInt(i + 1));
-  await writer.append(ids, new Int32Array(chunks).fill(1), new Float32Array(chunks * 2).map((_, i) => (i % 2 === 0 ? 1 : 0)), [...ids]);
+  await writer.append(
+    ids,
+    new Int32Array(chunks).fill(1),
+    new Float32Array(chunks * 2).map((_, i) => (i % 2 === 0 ? 1 : 0)),
+    [...ids],
+  );
   await writer.commit(MANIFEST);
 }
 
@@ -27,7 +43,8 @@ async function publish(outDir: string, chunks = 1): Promise<void> {
 function snapshot(dir: string): Record<string, string> {
   const files: Record<string, string> = {};
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
   }
   return files;
 }
@@ -74,7 +91,9 @@ describe('OutputSlot', () => {
     writeFileSync(catalog, 'catalog bytes');
     const protect = [{ path: catalog, what: 'the catalog' }];
     await expect(OutputSlot.claim(catalog, protect)).rejects.toThrow(/at .*catalog\.duckdb: that is the catalog/);
-    await expect(OutputSlot.claim(join(root, 'data'), protect)).rejects.toThrow(/it contains the catalog \(.*data\/catalog\.duckdb\)/);
+    await expect(OutputSlot.claim(join(root, 'data'), protect)).rejects.toThrow(
+      /it contains the catalog \(.*data\/catalog\.duckdb\)/,
+    );
     await expect(OutputSlot.claim(root, protect)).rejects.toThrow(/it contains the catalog/);
     expect(readFileSync(catalog, 'utf8')).toBe('catalog bytes');
   });
@@ -97,7 +116,9 @@ describe('OutputSlot', () => {
     await publish(join(root, 'out'), 3);
     expect(IndexReader.open(join(root, 'out')).docCount).toBe(3);
     symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
-    await expect(OutputSlot.claim(join(root, 'dangling'))).rejects.toThrow(/is a symbolic link to .*nowhere, which does not exist/);
+    await expect(OutputSlot.claim(join(root, 'dangling'))).rejects.toThrow(
+      /is a symbolic link to .*nowhere, which does not exist/,
+    );
   });
 
   it('lets one build at a time publish into a folder: the next one waits, says so once, and can be aborted', async () => {
@@ -111,7 +132,11 @@ describe('OutputSlot', () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect(claimed).toBe(false);
-    expect(told).toEqual([expect.stringMatching(/^Another xtr build is publishing to .*out: .*\.out\.xtr-lock is held \(refreshed \d+ s ago\)\. Waiting/)]);
+    expect(told).toEqual([
+      expect.stringMatching(
+        /^Another xtr build is publishing to .*out: .*\.out\.xtr-lock is held \(refreshed \d+ s ago\)\. Waiting/,
+      ),
+    ]);
     await first.release();
     await (await second).release();
 
@@ -165,7 +190,9 @@ describe('a publish killed between its two renames', () => {
     await publish(out, 5);
     const script = join(__dirname, '../test-utils/publish-and-die.ts');
     const tsx = pathToFileURL(require.resolve('tsx')).href;
-    const run = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, script, out], { reject: false });
+    const run = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, script, out], {
+      reject: false,
+    });
     expect(run.signal).toBe('SIGKILL');
     // The worst moment: no folder at the path, the old index retired, the dead build's lock still fresh.
     expect(existsSync(out)).toBe(false);

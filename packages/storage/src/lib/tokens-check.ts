@@ -40,7 +40,9 @@ export async function checkTokens(
     handle = await open(path, 'r');
     const scan = await scanTokens(handle, size, { rows: rowsFit && dim ? { dtype, dim, tolerance } : undefined });
     if (scan.bytes !== size) {
-      problems.push(`${name} changed while it was being verified (${size} bytes, then ${scan.bytes} read): verify again.`);
+      problems.push(
+        `${name} changed while it was being verified (${size} bytes, then ${scan.bytes} read): verify again.`,
+      );
     }
     if (manifest?.tokensSha256 !== undefined && scan.sha256 !== manifest.tokensSha256) {
       const why = 'the file was modified or corrupted after the build';

@@ -139,7 +139,8 @@ describe('verifyIndex', () => {
       ['a folder in its place', replaceWithFolder(META), 'index.meta.json is a folder, not a file: rebuild the index.'],
       [
         'a missing key',
-        editMetaText((text) => text.replace(/,"offsets":\[[^\]]*\]/, '')), 'index.meta.json lacks offsets.',
+        editMetaText((text) => text.replace(/,"offsets":\[[^\]]*\]/, '')),
+        'index.meta.json lacks offsets.',
       ],
       [
         'an extra key',
@@ -431,7 +432,12 @@ describe('verifyIndex', () => {
     expect(dropped.problems).toEqual(['1 indexed chunk(s) are not in the catalog, e.g. 10.']);
     const added = await verifyIndex(dir, { expected: catalog([...ids, 99n].reverse(), [...hashes, 'h99'].reverse()) });
     expect(added.problems).toEqual(['1 catalog chunk(s) are missing from the index, e.g. 99.']);
-    const edited = await verifyIndex(dir, { expected: catalog(ids, hashes.map((h, i) => (i === 2 ? 'other' : h))) });
+    const edited = await verifyIndex(dir, {
+      expected: catalog(
+        ids,
+        hashes.map((h, i) => (i === 2 ? 'other' : h)),
+      ),
+    });
     expect(edited.problems).toEqual(['1 chunk(s) have other content in the catalog than when indexed, e.g. 30.']);
   });
 
@@ -471,6 +477,8 @@ describe('verifyIndex', () => {
     const file = join(tempDir(), 'index');
     writeFileSync(file, 'not a folder');
     const result = await verifyIndex(file);
-    expect(result.problems).toEqual([`index.meta.json is missing: ${file} is not an index (build it with nx run <project>:xtr-index).`]);
+    expect(result.problems).toEqual([
+      `index.meta.json is missing: ${file} is not an index (build it with nx run <project>:xtr-index).`,
+    ]);
   });
 });

@@ -61,8 +61,7 @@ async function verifyFiles(requested: string, options: VerifyOptions, problems: 
   const meta = checkMetaText(metaText, problems);
   checkStructure(meta, problems);
 
-  const noManifest =
-    `${MANIFEST_FILE} is missing: the checksum and content hashes cannot be checked. Rebuild the index.`;
+  const noManifest = `${MANIFEST_FILE} is missing: the checksum and content hashes cannot be checked. Rebuild the index.`;
   const manifestText = await readText(dir, MANIFEST_FILE, problems, noManifest);
   const manifest = manifestText === undefined ? undefined : checkManifestText(manifestText, problems);
   if (manifest) compareWithMeta(manifest, meta, problems);

@@ -87,9 +87,17 @@ describe('builtin:hash encoder', () => {
   });
 
   it('rejects an unknown built-in and options it has no use for', async () => {
-    await expect(createEncoder({ model: 'builtin:bm25' })).rejects.toThrow(/Unknown built-in encoder "builtin:bm25". Use "builtin:hash"/);
-    await expect(createEncoder({ model: 'builtin:hash', tokenizer: 't.json' })).rejects.toThrow(/remove encoder.tokenizer/);
-    await expect(createEncoder({ model: 'builtin:hash', normalize: false })).rejects.toThrow(/remove encoder.normalize/);
-    await expect(createEncoder({ model: 'builtin:hash', dim: 768 })).rejects.toThrow(/produces 128-wide vectors but "encoder.dim" is 768/);
+    await expect(createEncoder({ model: 'builtin:bm25' })).rejects.toThrow(
+      /Unknown built-in encoder "builtin:bm25". Use "builtin:hash"/,
+    );
+    await expect(createEncoder({ model: 'builtin:hash', tokenizer: 't.json' })).rejects.toThrow(
+      /remove encoder.tokenizer/,
+    );
+    await expect(createEncoder({ model: 'builtin:hash', normalize: false })).rejects.toThrow(
+      /remove encoder.normalize/,
+    );
+    await expect(createEncoder({ model: 'builtin:hash', dim: 768 })).rejects.toThrow(
+      /produces 128-wide vectors but "encoder.dim" is 768/,
+    );
   });
 });

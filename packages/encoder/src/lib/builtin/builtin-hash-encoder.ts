@@ -22,17 +22,28 @@ const NEIGHBOUR_WEIGHT = 0.25;
  * neighbourhoods, not meaning.
  */
 export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions): Promise<BatchedEncoder> {
-  const unsupported: string[] = (['tokenizer', 'projection', 'inputs', 'output'] as const).filter((key) => options[key] !== undefined);
+  const unsupported: string[] = (['tokenizer', 'projection', 'inputs', 'output'] as const).filter(
+    (key) => options[key] !== undefined,
+  );
   // Its graph always ends in an L2 normalisation.
   if (!options.normalize) unsupported.push('normalize');
   if (unsupported.length > 0) {
-    throw new EncoderError(`"${BUILTIN_HASH}" has its own tokenizer and graph; remove encoder.${unsupported.join(', encoder.')} or set "encoder.model" to an .onnx file.`);
+    throw new EncoderError(
+      `"${BUILTIN_HASH}" has its own tokenizer and graph; remove encoder.${unsupported.join(', encoder.')} or set "encoder.model" to an .onnx file.`,
+    );
   }
   if (options.dim !== undefined && options.dim !== DIM) {
-    throw new EncoderError(`"${BUILTIN_HASH}" produces ${DIM}-wide vectors but "encoder.dim" is ${options.dim}. Set it to ${DIM} or remove it.`);
+    throw new EncoderError(
+      `"${BUILTIN_HASH}" produces ${DIM}-wide vectors but "encoder.dim" is ${options.dim}. Set it to ${DIM} or remove it.`,
+    );
   }
   const tokenizer = new HashTokenizer(BUCKETS, options.maxLength);
-  const modelBytes = buildHashModel({ vocabSize: tokenizer.vocabSize, dim: DIM, seed: SEED, neighbourWeight: NEIGHBOUR_WEIGHT });
+  const modelBytes = buildHashModel({
+    vocabSize: tokenizer.vocabSize,
+    dim: DIM,
+    seed: SEED,
+    neighbourWeight: NEIGHBOUR_WEIGHT,
+  });
   const session = await OnnxTokenModel.load(modelBytes, {
     source: BUILTIN_HASH,
     inputs: { inputIds: INPUT_IDS, attentionMask: ATTENTION_MASK },

@@ -18,6 +18,7 @@ describe('splitCode', () => {
   it('stops after `limit` pieces, the same pieces as the full split', () => {
     const text = 'const fooBar = await loadHTTPConfig(path, { retries: 3 });';
     const all = splitCode(text);
-    for (const limit of [0, 1, 5, all.length, all.length + 10]) expect(splitCode(text, limit)).toEqual(all.slice(0, limit));
+    for (const limit of [0, 1, 5, all.length, all.length + 10])
+      expect(splitCode(text, limit)).toEqual(all.slice(0, limit));
   });
 });

@@ -16,6 +16,7 @@ export function splitCode(text: string, limit = Number.POSITIVE_INFINITY): strin
   const pieces: string[] = [];
   // PIECE is shared: its scan position must start at 0 for every text.
   PIECE.lastIndex = 0;
-  for (let match = PIECE.exec(text); match && pieces.length < limit; match = PIECE.exec(text)) pieces.push(match[0].toLowerCase());
+  for (let match = PIECE.exec(text); match && pieces.length < limit; match = PIECE.exec(text))
+    pieces.push(match[0].toLowerCase());
   return pieces;
 }

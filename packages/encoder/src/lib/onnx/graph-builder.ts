@@ -60,7 +60,12 @@ export class GraphBuilder {
    * Adds a node and returns its output name (`output` when given, a fresh name otherwise).
    * Integer attributes become INT(S), other numbers FLOAT, strings STRING.
    */
-  op(opType: string, inputs: readonly string[], attributes: Record<string, AttributeValue> = {}, output?: string): string {
+  op(
+    opType: string,
+    inputs: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+    output?: string,
+  ): string {
     const name = output ?? `${opType.toLowerCase()}_${this.counter++}`;
     this.nodes.push({
       opType,
@@ -105,7 +110,9 @@ function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): onnx.
 function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
   if (typeof value === 'string') return { name, type: AttributeType.STRING, s: new TextEncoder().encode(value) };
   if (typeof value === 'number') {
-    return Number.isInteger(value) ? { name, type: AttributeType.INT, i: value } : { name, type: AttributeType.FLOAT, f: value };
+    return Number.isInteger(value)
+      ? { name, type: AttributeType.INT, i: value }
+      : { name, type: AttributeType.FLOAT, f: value };
   }
   return { name, type: AttributeType.INTS, ints: [...value] };
 }

@@ -81,7 +81,8 @@ export class OnnxTokenModel {
       [this.inputs.inputIds]: new Tensor(type, data(ids), shape),
       [this.inputs.attentionMask]: new Tensor(type, data(mask), shape),
     };
-    if (this.inputs.tokenTypeIds) feeds[this.inputs.tokenTypeIds] = new Tensor(type, data(new Int32Array(ids.length)), shape);
+    if (this.inputs.tokenTypeIds)
+      feeds[this.inputs.tokenTypeIds] = new Tensor(type, data(new Int32Array(ids.length)), shape);
 
     let output: Tensor;
     try {
@@ -115,7 +116,9 @@ async function resolveInputs(session: InferenceSession, options: OnnxTokenModelO
   const inputIds = wanted.inputIds ?? 'input_ids';
   const attentionMask = wanted.attentionMask ?? 'attention_mask';
   const tokenTypeIds =
-    wanted.tokenTypeIds === null ? undefined : (wanted.tokenTypeIds ?? (names.includes('token_type_ids') ? 'token_type_ids' : undefined));
+    wanted.tokenTypeIds === null
+      ? undefined
+      : (wanted.tokenTypeIds ?? (names.includes('token_type_ids') ? 'token_type_ids' : undefined));
   const fed = [inputIds, attentionMask, ...(tokenTypeIds ? [tokenTypeIds] : [])];
   const missing = fed.filter((name) => !names.includes(name));
   const unfed = names.filter((name) => !fed.includes(name));
@@ -123,7 +126,9 @@ async function resolveInputs(session: InferenceSession, options: OnnxTokenModelO
     await session.release();
     const problems = [
       ...(missing.length ? [`has no input ${missing.map((n) => `"${n}"`).join(', ')}`] : []),
-      ...(unfed.length ? [`needs input ${unfed.map((n) => `"${n}"`).join(', ')} that xtr does not know how to fill`] : []),
+      ...(unfed.length
+        ? [`needs input ${unfed.map((n) => `"${n}"`).join(', ')} that xtr does not know how to fill`]
+        : []),
     ];
     throw new EncoderError(
       `ONNX model ${options.source} ${problems.join(' and ')}; its inputs are: ${names.join(', ')}. Map them in "encoder.inputs" (inputIds, attentionMask, tokenTypeIds).`,

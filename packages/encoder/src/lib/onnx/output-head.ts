@@ -41,13 +41,18 @@ export class OutputHead {
     const states = g.input('states', 'float32', ['rows', width]);
     g.output('vectors', options.float16 ? 'float16' : 'float32', ['rows', outDim]);
     g.output('squares', 'float32', ['rows', 1]);
-    const projected = oriented ? g.op('MatMul', [states, g.floats('projection', [width, outDim], oriented.weights)]) : states;
+    const projected = oriented
+      ? g.op('MatMul', [states, g.floats('projection', [width, outDim], oriented.weights)])
+      : states;
     const squares = g.op('ReduceSumSquare', [projected], { axes: [-1], keepdims: 1 }, 'squares');
     const norm = g.op('Max', [g.op('Sqrt', [squares]), g.floats('epsilon', [], new Float32Array([1e-12]))]);
     const finished = options.normalize ? g.op('Div', [projected, norm]) : projected;
     g.op(options.float16 ? 'Cast' : 'Identity', [finished], options.float16 ? { to: FLOAT16_TYPE } : {}, 'vectors');
     // One thread: the head is light, and a second thread pool would spin against the model's.
-    const session = await InferenceSession.create(g.encode('xtr_output_head'), { intraOpNumThreads: 1, interOpNumThreads: 1 });
+    const session = await InferenceSession.create(g.encode('xtr_output_head'), {
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+    });
     return new OutputHead(session, width, outDim);
   }
 
@@ -66,7 +71,9 @@ export class OutputHead {
 function orient(matrix: Matrix, width: number, source: string): { weights: Float32Array; outDim: number } {
   if (matrix.cols === width) return { weights: transpose(matrix), outDim: matrix.rows };
   if (matrix.rows === width) return { weights: matrix.data, outDim: matrix.cols };
-  throw new EncoderError(`Projection ${source} has shape (${matrix.rows}, ${matrix.cols}) but the model's states are ${width} wide; one side must be ${width}.`);
+  throw new EncoderError(
+    `Projection ${source} has shape (${matrix.rows}, ${matrix.cols}) but the model's states are ${width} wide; one side must be ${width}.`,
+  );
 }
 
 function transpose({ rows, cols, data }: Matrix): Float32Array {

@@ -34,7 +34,10 @@ describe('cutsKeepTokens', () => {
     ['BERT WordPiece', BERT],
     ['RoBERTa byte-level BPE', ROBERTA],
     ['T5/XTR Metaspace Unigram', T5],
-    ['whitespace split then digits', { ...BERT, pre_tokenizer: sequence({ type: 'WhitespaceSplit' }, { type: 'Digits' }) }],
+    [
+      'whitespace split then digits',
+      { ...BERT, pre_tokenizer: sequence({ type: 'WhitespaceSplit' }, { type: 'Digits' }) },
+    ],
   ])('allows prefixes for %s', (_, config) => {
     expect(cutsKeepTokens(config)).toBe(true);
   });

@@ -33,7 +33,17 @@ const LOCAL_PRE_TOKENIZERS = new Set(['ByteLevel', 'Metaspace', 'Punctuation', '
  * at a time, so the normalized prefix is a prefix of the normalized text.
  */
 const CHARACTERWISE_NORMALIZERS = new Set([
-  'ByteLevel', 'Lowercase', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Nmt', 'Precompiled', 'Prepend', 'Strip', 'StripAccents',
+  'ByteLevel',
+  'Lowercase',
+  'NFC',
+  'NFD',
+  'NFKC',
+  'NFKD',
+  'Nmt',
+  'Precompiled',
+  'Prepend',
+  'Strip',
+  'StripAccents',
 ]);
 
 const SPACES = /^ +$/;
@@ -92,7 +102,12 @@ const PER_WORD_MODELS = new Set(['BPE', 'Unigram', 'WordLevel', 'WordPiece']);
  * pre-tokenizer (Llama's sentencepiece BPE) do not, and are tokenized whole.
  */
 export function cutsKeepTokens(config: unknown): boolean {
-  const { normalizer, pre_tokenizer: pre, model, added_tokens: added } = (config ?? {}) as {
+  const {
+    normalizer,
+    pre_tokenizer: pre,
+    model,
+    added_tokens: added,
+  } = (config ?? {}) as {
     normalizer?: Component | null;
     pre_tokenizer?: Component | null;
     model?: Component;

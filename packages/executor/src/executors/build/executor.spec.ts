@@ -12,20 +12,28 @@ async function workspace(output: string): Promise<{ root: string; context: Execu
     writeFileSync(join(root, project, 'project.json'), '{}');
     writeFileSync(join(root, project, 'src/index.ts'), 'export {};');
   }
-  writeFileSync(join(root, 'apps/victim/xtr.config.json'), JSON.stringify({ catalog: { path: '../../catalog.duckdb' }, output: { dir: output } }));
+  writeFileSync(
+    join(root, 'apps/victim/xtr.config.json'),
+    JSON.stringify({ catalog: { path: '../../catalog.duckdb' }, output: { dir: output } }),
+  );
   const context = {
     root,
     cwd: root,
     isVerbose: false,
     projectName: 'victim',
-    projectsConfigurations: { version: 2, projects: { victim: { root: 'apps/victim' }, other: { root: 'libs/other' } } },
+    projectsConfigurations: {
+      version: 2,
+      projects: { victim: { root: 'apps/victim' }, other: { root: 'libs/other' } },
+    },
   } as unknown as ExecutorContext;
   return { root, context };
 }
 
 describe('@xtr-nx/executor:build', () => {
   const quietly = <T>(run: () => Promise<T>) => {
-    const spies = [jest.spyOn(console, 'info'), jest.spyOn(console, 'error'), jest.spyOn(console, 'log')].map((spy) => spy.mockImplementation(() => undefined));
+    const spies = [jest.spyOn(console, 'info'), jest.spyOn(console, 'error'), jest.spyOn(console, 'log')].map((spy) =>
+      spy.mockImplementation(() => undefined),
+    );
     return run().finally(() => spies.forEach((spy) => spy.mockRestore()));
   };
 
@@ -44,9 +52,13 @@ describe('@xtr-nx/executor:build', () => {
     expect(readFileSync(join(root, 'libs/other/src/index.ts'), 'utf8')).toBe('export {};');
   });
 
-  it('builds the project\'s index into its output folder', async () => {
+  it("builds the project's index into its output folder", async () => {
     const { root, context } = await workspace('dist/xtr');
     expect(await quietly(() => buildExecutor({ threads: 1 }, context))).toEqual({ success: true });
-    expect(readdirSync(join(root, 'apps/victim/dist/xtr')).sort()).toEqual(['index.meta.json', 'tokens.f16', 'xtr.manifest.json']);
+    expect(readdirSync(join(root, 'apps/victim/dist/xtr')).sort()).toEqual([
+      'index.meta.json',
+      'tokens.f16',
+      'xtr.manifest.json',
+    ]);
   });
 });

@@ -90,7 +90,10 @@ describe('init generator', () => {
     it('infers the build target under the next free name', async () => {
       await initGenerator(tree, { skipFormat: true });
       expect(readNxJson(tree)?.plugins).toEqual([
-        { plugin: '@xtr-nx/executor/plugin', options: { buildTargetName: 'xtr:index', verifyTargetName: 'xtr-verify' } },
+        {
+          plugin: '@xtr-nx/executor/plugin',
+          options: { buildTargetName: 'xtr:index', verifyTargetName: 'xtr-verify' },
+        },
       ]);
     });
 

@@ -53,7 +53,9 @@ export function isPluginRegistered(nxJson: NxJsonConfiguration): boolean {
 async function registerPlugin(tree: Tree, options: InitGeneratorSchema): Promise<void> {
   const candidates: Required<{ [K in keyof XtrPluginOptions]: string[] }> = {
     buildTargetName: options.buildTargetName ? [options.buildTargetName] : [DEFAULT_BUILD_TARGET_NAME, 'xtr:index'],
-    verifyTargetName: options.verifyTargetName ? [options.verifyTargetName] : [DEFAULT_VERIFY_TARGET_NAME, 'xtr:verify'],
+    verifyTargetName: options.verifyTargetName
+      ? [options.verifyTargetName]
+      : [DEFAULT_VERIFY_TARGET_NAME, 'xtr:verify'],
   };
   try {
     await addPlugin(tree, await createProjectGraphAsync(), PLUGIN_NAME, createNodes, candidates, false);

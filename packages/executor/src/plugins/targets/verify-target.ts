@@ -25,7 +25,8 @@ export function verifyTarget(configFile: string, buildTargetName: string, contex
     outputs: [],
     metadata: {
       technologies: ['xtr'],
-      description: 'Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog',
+      description:
+        'Verify the XTR index: format, checksum, finite unit-norm rows, and that it holds exactly the catalog',
       help: { command: `${context.exec} xtr verify --help`, example: { options: { checkCatalog: false } } },
     },
   };
