@@ -28,6 +28,17 @@ export default [
           ],
         },
       ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@xtr-nx/*/src/*', '@xtr-nx/*/dist/*', '@xtr-nx/*/lib/*'],
+              message: 'Import a package through its entry point (its src/index.ts exports), not its internals.',
+            },
+          ],
+        },
+      ],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
