@@ -5,11 +5,6 @@ export function contentHash(text: string): bigint {
   return createHash('sha256').update(text).digest().readBigUInt64BE(0);
 }
 
-/** A content hash as the 16 hex digits the manifest records. */
-export function formatContentHash(hash: bigint): string {
-  return hash.toString(16).padStart(16, '0');
-}
-
 const MASK_128 = (1n << 128n) - 1n;
 
 /**

@@ -15,7 +15,9 @@ export const DEFAULT_TABLE = 'chunks';
  * measured. A plain table scan needs a few MiB; a view over Parquet about a row group per thread.
  */
 export const DEFAULT_MEMORY_LIMIT = '256MB';
-const DUCKDB_SIZE = /^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i;
+/** A size DuckDB's `memory_limit` takes ("256MB", "1.5GiB"); the config schema's pattern is this one, checked by a test. */
+export const MEMORY_LIMIT_PATTERN = '^\\d+(\\.\\d+)?\\s*([KMGTkmgt]i?[Bb]|[Bb])$';
+const DUCKDB_SIZE = new RegExp(MEMORY_LIMIT_PATTERN);
 
 /** A read-only connection to a chunk catalog whose table and columns have been checked. */
 export interface CatalogConnection {

@@ -1,3 +1,4 @@
+import { MEMORY_LIMIT_PATTERN } from '@xtr-nx/catalog';
 import { LIMITS } from '@xtr-nx/encoder';
 import executorSchema from '../executors/build/schema.json';
 import configSchema from './xtr.config.schema.json';
@@ -7,5 +8,11 @@ describe('schema maxima', () => {
   it.each(names)('%s: both schemas bound it by the limit the build enforces', (name) => {
     expect(configSchema.properties.encoder.properties[name].maximum).toBe(LIMITS[name]);
     expect(executorSchema.properties[name].maximum).toBe(LIMITS[name]);
+  });
+});
+
+describe('schema patterns', () => {
+  it('catalog.memoryLimit: the config schema takes exactly the sizes the catalog reader takes', () => {
+    expect(configSchema.properties.catalog.properties.memoryLimit.pattern).toBe(MEMORY_LIMIT_PATTERN);
   });
 });

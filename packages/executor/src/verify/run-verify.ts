@@ -1,11 +1,4 @@
-import {
-  type CatalogConnection,
-  contentHash,
-  formatContentHash,
-  openCatalog,
-  streamChunks,
-  type StreamStats,
-} from '@xtr-nx/catalog';
+import { type CatalogConnection, contentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
 import { type ExpectedChunks, MANIFEST_FILE, readableIndexDir, verifyIndex } from '@xtr-nx/storage';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,7 +21,7 @@ export interface VerifyTarget {
 async function* catalogChunks(catalog: CatalogConnection): ExpectedChunks {
   const stats: StreamStats = { rows: 0, nullIds: 0 };
   for await (const batch of streamChunks(catalog, stats, { batchSize: 2048 })) {
-    yield { ids: batch.ids, contentHashes: batch.contents.map((text) => formatContentHash(contentHash(text))) };
+    yield { ids: batch.ids, contentHashes: batch.contents.map(contentHash) };
   }
 }
 

@@ -1,8 +1,9 @@
+import { formatContentHash } from './content-hash';
 import { Examples } from './describe-value';
 import { describeError } from './file-problems';
 
-/** The chunks an index should hold, in any order (e.g. streamed from its catalog); hashes as in the manifest. */
-export type ExpectedChunks = AsyncIterable<{ readonly ids: BigInt64Array; readonly contentHashes: readonly string[] }>;
+/** The chunks an index should hold, in any order (e.g. streamed from its catalog), with their 64-bit content hashes. */
+export type ExpectedChunks = AsyncIterable<{ readonly ids: BigInt64Array; readonly contentHashes: readonly bigint[] }>;
 
 /**
  * Compares the index's (id, content hash) pairs with the expected chunks, in whatever order those
@@ -24,7 +25,7 @@ export async function compareChunks(
         const i = position.get(id);
         if (i === undefined) return missing.add(() => String(id));
         matched[i] = 1;
-        if (hashes && hashes[i] !== batch.contentHashes[j]) changed.add(() => String(id));
+        if (hashes && hashes[i] !== formatContentHash(batch.contentHashes[j])) changed.add(() => String(id));
       });
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { readChunkIds } from './chunk-ids';
+import { formatContentHash } from './content-hash';
 import { type IndexManifest, type IndexMeta, META_FILE, StorageError } from './types';
 
 /** A list that can be sliced: plain arrays and typed arrays alike. */
@@ -53,7 +54,7 @@ export function* manifestPieces(manifest: ManifestColumns): Generator<string> {
   yield `${JSON.stringify(rest, null, 2).replace(/\n}$/, '')},\n  "contentHashes": `;
   yield* jsonList(contentHashes.length, (start, end) => {
     const hex: string[] = [];
-    for (let i = start; i < end; i++) hex.push(`"${contentHashes[i].toString(16).padStart(16, '0')}"`);
+    for (let i = start; i < end; i++) hex.push(`"${formatContentHash(contentHashes[i])}"`);
     return hex.join(',');
   });
   yield '\n}\n';

@@ -55,10 +55,10 @@ async function makeIndex({ ids: given, dtype = 'float16', normalized = true, val
     encoder: { model: 'm', fingerprint: 'f', normalized },
     catalog: { path: 'c', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
   });
-  return { dir, ids: Array.from(ids), hashes: hashes.map((h) => h.toString(16).padStart(16, '0')) };
+  return { dir, ids: Array.from(ids), hashes };
 }
 
-function catalog(ids: bigint[], hashes: string[]): ExpectedChunks {
+function catalog(ids: bigint[], hashes: bigint[]): ExpectedChunks {
   return (async function* () {
     yield { ids: BigInt64Array.from(ids), contentHashes: hashes };
   })();
@@ -430,12 +430,12 @@ describe('verifyIndex', () => {
     const { dir, ids, hashes } = await makeIndex();
     const dropped = await verifyIndex(dir, { expected: catalog(ids.slice(1), hashes.slice(1)) });
     expect(dropped.problems).toEqual(['1 indexed chunk(s) are not in the catalog, e.g. 10.']);
-    const added = await verifyIndex(dir, { expected: catalog([...ids, 99n].reverse(), [...hashes, 'h99'].reverse()) });
+    const added = await verifyIndex(dir, { expected: catalog([...ids, 99n].reverse(), [...hashes, 99n].reverse()) });
     expect(added.problems).toEqual(['1 catalog chunk(s) are missing from the index, e.g. 99.']);
     const edited = await verifyIndex(dir, {
       expected: catalog(
         ids,
-        hashes.map((h, i) => (i === 2 ? 'other' : h)),
+        hashes.map((h, i) => (i === 2 ? h + 1n : h)),
       ),
     });
     expect(edited.problems).toEqual(['1 chunk(s) have other content in the catalog than when indexed, e.g. 30.']);
@@ -444,7 +444,7 @@ describe('verifyIndex', () => {
   it('reports a catalog that fails midway instead of throwing', async () => {
     const { dir } = await makeIndex();
     const failing: ExpectedChunks = (async function* () {
-      yield { ids: BigInt64Array.from([10n]), contentHashes: ['x'] };
+      yield { ids: BigInt64Array.from([10n]), contentHashes: [1n] };
       throw new Error('disk I/O error');
     })();
     expect((await verifyIndex(dir, { expected: failing })).problems).toEqual([
