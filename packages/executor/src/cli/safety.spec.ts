@@ -1,18 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyIndex } from '@xtr-nx/storage';
 import { writeCatalog } from '@xtr-nx/catalog';
 import { chunkRow, makeWorkspace, manyChunks, runCli, SAMPLE_SOURCES } from '../test-utils/fixtures';
-
-/** Every file below `dir` (hidden ones and .git included) with its bytes. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
-  }
-  return files;
-}
+import { fileTree } from '@xtr-nx/storage/testing';
 
 type Setup = (root: string) => string[] | Promise<string[]>;
 
@@ -81,13 +72,13 @@ describe('xtr build never replaces what it did not publish', () => {
     async (_, setup, message) => {
       const root = await makeWorkspace(SAMPLE_SOURCES.map((s, i) => chunkRow(BigInt(i + 1), s)));
       const args = await setup(root);
-      const before = snapshot(root);
+      const before = fileTree(root);
       const result = await runCli([...args, '--threads', '1'], root);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toMatch(/^xtr build failed: Refusing to publish the index at /);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      expect(snapshot(root)).toEqual(before);
+      expect(fileTree(root)).toEqual(before);
     },
   );
 });

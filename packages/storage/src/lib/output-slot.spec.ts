@@ -19,6 +19,7 @@ import { IndexWriter, type ManifestInput } from './index-writer';
 import { lockOutput } from './output-lock';
 import { OutputSlot } from './output-slot';
 import { verifyIndex } from './verify-index';
+import { fileTree } from '../testing';
 
 const MANIFEST: ManifestInput = {
   tool: { name: '@xtr-nx/storage', version: 'test' },
@@ -37,16 +38,6 @@ async function publish(outDir: string, chunks = 1): Promise<void> {
     [...ids],
   );
   await writer.commit(MANIFEST);
-}
-
-/** Every file below `dir` with its bytes: what must come out of a refused build unchanged. */
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile())
-      files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
-  }
-  return files;
 }
 
 describe('OutputSlot', () => {
@@ -79,9 +70,9 @@ describe('OutputSlot', () => {
   ])('refuses %s, before any work, and leaves it byte-identical', async (_, make, message) => {
     const out = join(root, 'out');
     make(out);
-    const before = snapshot(root);
+    const before = fileTree(root);
     await expect(OutputSlot.claim(out)).rejects.toThrow(message);
-    expect(snapshot(root)).toEqual(before);
+    expect(fileTree(root)).toEqual(before);
     expect(readdirSync(root)).toEqual(['out']);
   });
 
