@@ -63,13 +63,6 @@ async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: To
   }
 }
 
-/**
- * catalog → encoder → storage, overlapped: while onnxruntime encodes window n, window n+1 is read
- * and tokenized and window n-1 is hashed, converted and written (one of each in flight, so memory
- * stays bounded); inside a window the next batch runs while the last one is post-processed. Rows
- * go straight to the staging file; only a complete index is published, so any failure leaves the
- * previous index as it was.
- */
 export interface BuildControl {
   /** Paths the output folder must neither be nor contain, beyond the build's own inputs (e.g. project roots). */
   readonly protect?: readonly ProtectedPath[];
@@ -77,6 +70,13 @@ export interface BuildControl {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * catalog → encoder → storage, overlapped: while onnxruntime encodes window n, window n+1 is read
+ * and tokenized and window n-1 is hashed, converted and written (one of each in flight, so memory
+ * stays bounded); inside a window the next batch runs while the last one is post-processed. Rows
+ * go straight to the staging file; only a complete index is published, so any failure leaves the
+ * previous index as it was.
+ */
 export async function buildIndex(
   options: BuildOptions,
   logger: BuildLogger,
@@ -167,8 +167,9 @@ export async function buildIndex(
     if (previous) await store(previous);
     progress.done();
     signal?.throwIfAborted();
-    if (!writer)
+    if (!writer) {
       throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
+    }
     const written = await writer.commit({
       tool: TOOL,
       encoder: {
