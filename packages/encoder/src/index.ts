@@ -3,22 +3,22 @@ export type {
   EncoderOptions,
   EncoderTimings,
   InputNames,
+  ResolvedEncoderOptions,
   TokenEncoder,
   TokenIds,
   TokenizedWindow,
   Tokenizer,
 } from './lib/types';
 export { EncoderError, TextEncodingError } from './lib/types';
+export { createEncoder } from './lib/create-encoder';
 export {
-  createEncoder,
   DEFAULT_BATCH_SIZE,
   DEFAULT_MAX_LENGTH,
+  DEFAULT_NORMALIZE,
   defaultBatchSize,
   defaultThreads,
-} from './lib/create-encoder';
+} from './lib/defaults';
 export { LIMITS, type LimitedOption, limitProblem, windowTokensProblem } from './lib/limits';
-export { BUILTIN_HASH } from './lib/builtin/builtin-hash-encoder';
-export { splitCode } from './lib/builtin/code-pretokenizer';
-export { GraphBuilder, FLOAT_TYPE } from './lib/onnx/graph-builder';
+export { BUILTIN_HASH, isBuiltinModel } from './lib/builtin/builtin-names';
+export { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from './lib/onnx/hf-names';
 export { modelFiles } from './lib/onnx/model-files';
-export { hashFile } from './lib/fingerprint';

@@ -5,6 +5,7 @@ import {
   type EncodedBatch,
   type EncoderTimings,
   EncoderError,
+  type ResolvedEncoderOptions,
   TextEncodingError,
   type TokenEncoder,
   type TokenIds,
@@ -13,10 +14,12 @@ import {
 } from './types';
 
 export interface BatchedEncoderParts {
+  /** What the user configured (`TokenEncoder.model`). */
   readonly model: string;
   readonly fingerprint: string;
   readonly tokenizer: Tokenizer;
-  readonly session: OnnxTokenModel;
+  /** The model in onnxruntime: token ids in, states out. */
+  readonly tokenModel: OnnxTokenModel;
   readonly batchSize: number;
   readonly overlap: boolean;
   readonly normalize: boolean;
@@ -27,6 +30,17 @@ export interface BatchedEncoderParts {
   /** Known up front (built-in encoder) or checked against the model's output. */
   readonly dim?: number;
   readonly projection?: { readonly matrix: Matrix; readonly source: string };
+}
+
+/** The parts every encoder takes from its options as they are. */
+export function batchingParts(
+  options: ResolvedEncoderOptions,
+): Pick<BatchedEncoderParts, 'batchSize' | 'overlap' | 'float16'> {
+  return {
+    batchSize: options.batchSize,
+    overlap: options.overlap !== false,
+    float16: options.outputDtype === 'float16',
+  };
 }
 
 /** One micro-batch after the model and the output head, still padded. */
@@ -128,7 +142,7 @@ export class BatchedEncoder implements TokenEncoder {
   /** The model on one micro-batch, then its states through the output head. */
   private async encodeMicroBatch(batch: readonly TokenIds[]): Promise<FinishedBatch> {
     const running = performance.now();
-    const states = await this.parts.session.run(batch);
+    const states = await this.parts.tokenModel.run(batch);
     const finishing = performance.now();
     this.timings.runMs += finishing - running;
     this.head ??= OutputHead.create({
@@ -158,7 +172,7 @@ export class BatchedEncoder implements TokenEncoder {
 
   async close(): Promise<void> {
     await Promise.all([
-      this.parts.session.close(),
+      this.parts.tokenModel.close(),
       this.head?.then(
         (head) => head.close(),
         () => undefined,

@@ -1,9 +1,10 @@
 import { createEncoder } from './create-encoder';
-import type { EncoderOptions } from './types';
+import { testEncoderOptions } from '../testing';
+import type { ResolvedEncoderOptions } from './types';
 
 describe('createEncoder', () => {
-  const refuse = (options: Partial<EncoderOptions>, message: RegExp) =>
-    expect(createEncoder({ model: 'builtin:hash', threads: 1, ...options })).rejects.toThrow(message);
+  const refuse = (options: Partial<ResolvedEncoderOptions>, message: RegExp) =>
+    expect(createEncoder(testEncoderOptions({ model: 'builtin:hash', ...options }))).rejects.toThrow(message);
 
   it('refuses sizes beyond their limits, naming the option, the value, the limit and the fix', async () => {
     await refuse(
@@ -29,8 +30,17 @@ describe('createEncoder', () => {
     await refuse({ threads: Number.NaN }, /^"encoder.threads" is NaN/);
   });
 
+  it('fills in nothing: options a caller left unresolved are refused, every one named', async () => {
+    const unresolved = { model: 'builtin:hash' } as ResolvedEncoderOptions;
+    await expect(createEncoder(unresolved)).rejects.toThrow(
+      /^"encoder.maxLength" is undefined[^\n]*\n"encoder.batchSize" is undefined[^\n]*\n"encoder.threads" is undefined[^\n]*\n"encoder.normalize" is undefined, but it must be true or false\.[^\n]*$/,
+    );
+  });
+
   it('accepts the limits themselves', async () => {
-    const encoder = await createEncoder({ model: 'builtin:hash', maxLength: 8192, batchSize: 256, threads: 1 });
+    const encoder = await createEncoder(
+      testEncoderOptions({ model: 'builtin:hash', maxLength: 8192, batchSize: 256, threads: 1 }),
+    );
     try {
       const { tokens } = await encoder.tokenize(['a b '.repeat(10_000)]);
       expect(tokens[0]).toHaveLength(8192);

@@ -1,13 +1,34 @@
-import { copyFileSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
+import {
+  externalizeWeights,
+  maxAbsDiff,
+  SHORT_POSITIONS,
+  SMALL_SIZE,
+  type TestModel,
+  type TestModelOptions,
+  testEncoderOptions,
+  textVectors,
+  writeNpy,
+  writeOddModel,
+  writeTestModel,
+  writeTinyWordPiece,
+} from '../testing';
 import { fillSeededUniform } from './builtin/seeded-uniform';
 import { createEncoder } from './create-encoder';
-import { makeTestModel, SHORT_POSITIONS, type TestModel, writeNpy, writeOddModel } from '../test-utils/models';
-import { SMALL_SIZE } from '../testing/transformer-model';
-import { externalizeWeights } from '../testing/external-data';
 import { modelBytes, modelFiles } from './onnx/model-files';
-import type { EncodedBatch, EncoderOptions, TokenEncoder } from './types';
+import type { EncoderOptions, TokenEncoder } from './types';
 
 const TEXTS = [
   'export function getUserById(id: number) { return users.get(id); }',
@@ -17,19 +38,11 @@ const TEXTS = [
   'const total = items.reduce((sum, item) => sum + item.price * item.quantity, 0);',
 ];
 
-function textRows(batch: EncodedBatch, width: number, text: number): ArrayLike<number> {
-  const start = batch.lengths.slice(0, text).reduce((a, b) => a + b, 0);
-  return batch.vectors.subarray(start * width, (start + batch.lengths[text]) * width);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
+/** Sources of this package: real code to train the test tokenizers on. */
+const TRAINING_FILES = [join(__dirname, 'batched-encoder.ts'), join(__dirname, 'onnx/onnx-token-model.ts')];
 
 async function withEncoder<T>(options: EncoderOptions, use: (encoder: TokenEncoder) => Promise<T>): Promise<T> {
-  const encoder = await createEncoder({ threads: 1, ...options });
+  const encoder = await createEncoder(testEncoderOptions(options));
   try {
     return await use(encoder);
   } finally {
@@ -38,14 +51,19 @@ async function withEncoder<T>(options: EncoderOptions, use: (encoder: TokenEncod
 }
 
 describe('ONNX token encoder with a Hugging Face tokenizer', () => {
-  let wordpiece: TestModel;
-  let unigram: TestModel;
+  const root = mkdtempSync(join(tmpdir(), 'xtr-onnx-encoder-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  /** A test model in a folder of its own under `root`, which holds the files a test adds beside it. */
+  const testModel = (name: string, options: Partial<TestModelOptions> = {}): TestModel & { dir: string } => {
+    const dir = join(root, name);
+    mkdirSync(dir);
+    return { dir, ...writeTestModel(dir, { trainingFiles: TRAINING_FILES, ...options }) };
+  };
+  let wordpiece: ReturnType<typeof testModel>;
+  let unigram: ReturnType<typeof testModel>;
   beforeAll(() => {
-    wordpiece = makeTestModel('wordpiece', { tokenTypeIds: true });
-    unigram = makeTestModel('unigram');
-  });
-  afterAll(() => {
-    for (const { dir } of [wordpiece, unigram]) rmSync(dir, { recursive: true, force: true });
+    wordpiece = testModel('wordpiece', { tokenTypeIds: true });
+    unigram = testModel('unigram', { kind: 'unigram' });
   });
 
   it.each(['wordpiece', 'unigram'] as const)(
@@ -59,7 +77,7 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
         for (let i = 0; i < TEXTS.length; i++) {
           const single = await encoder.encode([TEXTS[i]]);
           expect(single.lengths[0]).toBe(batched.lengths[i]);
-          expect(maxAbsDiff(single.vectors, textRows(batched, 64, i))).toBeLessThanOrEqual(1e-5);
+          expect(maxAbsDiff(single.vectors, textVectors(batched, 64, i))).toBeLessThanOrEqual(1e-5);
         }
       });
     },
@@ -74,17 +92,21 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     expect(Buffer.from(overlapped.vectors.buffer).equals(Buffer.from(sequential.vectors.buffer))).toBe(true);
   });
 
-  it('keeps exactly the tokenizer’s tokens, special tokens included, truncated like Python', async () => {
-    const independent = Tokenizer.fromFile(wordpiece.tokenizer);
-    independent.setTruncation(16);
-    await withEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, maxLength: 16 }, async (encoder) => {
-      const batch = await encoder.encode(TEXTS);
-      const expected = await Promise.all(TEXTS.map((t) => independent.encode(t)));
-      expect(Array.from(batch.lengths)).toEqual(expected.map((e) => e.getLength()));
-      const longest = expected[3].getTokens();
-      expect(longest).toHaveLength(16);
-      expect([longest[0], longest[15]]).toEqual(['[CLS]', '[SEP]']);
-      expect(expected[2].getTokens()).toEqual(['[CLS]', '[SEP]']);
+  it('keeps every token the tokenizer gives, [CLS] and [SEP] included, truncated to maxLength', async () => {
+    const tiny = join(wordpiece.dir, 'tiny.json');
+    writeTinyWordPiece(tiny);
+    const texts = ['', 'getUserById(id)', 'return users.get(id);', 'find { getter }'];
+    await withEncoder({ model: wordpiece.model, tokenizer: tiny, maxLength: 6 }, async (encoder) => {
+      const { tokens } = await encoder.tokenize(texts);
+      // By hand: [CLS] [SEP] — [CLS] get ##user ##by ##id [SEP] — [CLS] return user ##s . [SEP] —
+      // [CLS] find { [UNK] } [SEP] (no "##ter" for "getter": the whole word is unknown).
+      expect(tokens.map((ids) => Array.from(ids))).toEqual([
+        [2, 3],
+        [2, 4, 6, 7, 8, 3],
+        [2, 10, 5, 11, 14, 3],
+        [2, 18, 16, 1, 17, 3],
+      ]);
+      expect(Array.from((await encoder.encodeTokenized({ tokens })).lengths)).toEqual([2, 6, 6, 6]);
     });
   });
 
@@ -126,15 +148,11 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
   });
 
   it('accepts a model whose output is already projected', async () => {
-    const projected = makeTestModel('wordpiece', { projectionDim: 16 });
-    try {
-      await withEncoder({ model: projected.model, tokenizer: projected.tokenizer, dim: 16 }, async (encoder) => {
-        await encoder.encode(TEXTS);
-        expect(encoder.dim).toBe(16);
-      });
-    } finally {
-      rmSync(projected.dir, { recursive: true, force: true });
-    }
+    const projected = testModel('projected', { projectionDim: 16 });
+    await withEncoder({ model: projected.model, tokenizer: projected.tokenizer, dim: 16 }, async (encoder) => {
+      await encoder.encode(TEXTS);
+      expect(encoder.dim).toBe(16);
+    });
   });
 
   it('fingerprints model bytes, tokenizer and options', async () => {
@@ -168,7 +186,7 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     writeFileSync(data, weights);
     expect((await encodeWith(split)).fingerprint).not.toBe(external.fingerprint);
     unlinkSync(data);
-    await expect(createEncoder({ model: split, tokenizer, threads: 1 })).rejects.toThrow(
+    await expect(createEncoder(testEncoderOptions({ model: split, tokenizer }))).rejects.toThrow(
       /keeps its weights in .*split\.onnx_data, which is missing/,
     );
   });
@@ -176,7 +194,7 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
   describe('bad input', () => {
     const expectError = (options: Partial<EncoderOptions>, message: RegExp) =>
       expect(
-        createEncoder({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, threads: 1, ...options }),
+        createEncoder(testEncoderOptions({ model: wordpiece.model, tokenizer: wordpiece.tokenizer, ...options })),
       ).rejects.toThrow(message);
 
     it('names a missing model, tokenizer or projection', async () => {
@@ -224,18 +242,14 @@ describe('ONNX token encoder with a Hugging Face tokenizer', () => {
     });
 
     it('refuses a maxLength beyond the position embeddings of the model, naming both', async () => {
-      const short = makeTestModel('wordpiece', { size: { ...SMALL_SIZE, maxPositions: 32 } });
-      try {
-        const options = { model: short.model, tokenizer: short.tokenizer, threads: 1 };
-        await expect(createEncoder({ ...options, maxLength: 33 })).rejects.toThrow(
-          /"encoder.maxLength" is 33, but model .*model\.onnx has position embeddings for 32 tokens\. Set it to 32 or less/,
-        );
-        const long = TEXTS[3].repeat(10);
-        const [ids] = await withEncoder({ ...options, maxLength: 32 }, async (e) => (await e.tokenize([long])).tokens);
-        expect(ids).toHaveLength(32);
-      } finally {
-        rmSync(short.dir, { recursive: true, force: true });
-      }
+      const short = testModel('short', { size: { ...SMALL_SIZE, maxPositions: 32 } });
+      const options = { model: short.model, tokenizer: short.tokenizer };
+      await expect(createEncoder(testEncoderOptions({ ...options, maxLength: 33 }))).rejects.toThrow(
+        /"encoder.maxLength" is 33, but model .*model\.onnx has position embeddings for 32 tokens\. Set it to 32 or less/,
+      );
+      const long = TEXTS[3].repeat(10);
+      const [ids] = await withEncoder({ ...options, maxLength: 32 }, async (e) => (await e.tokenize([long])).tokens);
+      expect(ids).toHaveLength(32);
     });
 
     it('points at encoder.maxLength when a model whose positions cannot be read fails on long chunks', async () => {

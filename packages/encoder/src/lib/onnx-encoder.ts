@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs';
-import { BatchedEncoder } from './batched-encoder';
+import { BatchedEncoder, batchingParts } from './batched-encoder';
 import { combineFingerprint, hashFile } from './fingerprint';
 import { readNpyMatrix } from './npy';
+import { LAST_HIDDEN_STATE } from './onnx/hf-names';
 import { modelFiles } from './onnx/model-files';
 import { summarizeModel } from './onnx/model-summary';
 import { OnnxTokenModel } from './onnx/onnx-token-model';
 import { HfTokenizer } from './tokenizers/hf-tokenizer';
-import { EncoderError, type EncoderOptions } from './types';
-
-export type ResolvedEncoderOptions = EncoderOptions &
-  Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
+import { EncoderError, type ResolvedEncoderOptions } from './types';
 
 /**
  * A learned token encoder exported to ONNX (XTR, ColBERT, BERT-like code models) with its
@@ -49,8 +47,8 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
       `Model ${model} keeps its weights in ${missing.join(', ')}, which is missing. Put the external data file(s) beside the model, as the exporter wrote them.`,
     );
   }
-  // Hashing hundreds of MiB and building the session both take a while: do them at once.
-  const [modelHash, externalDataHashes, tokenizerHash, projectionHash, session] = await Promise.all([
+  // Hashing hundreds of MiB and loading the model both take a while: do them at once.
+  const [modelHash, externalDataHashes, tokenizerHash, projectionHash, tokenModel] = await Promise.all([
     hashFile(model),
     Promise.all(externalData.map(hashFile)),
     hashFile(tokenizer),
@@ -67,20 +65,18 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
     fingerprint: combineFingerprint({
       kind: 'onnx-v1',
       modelHash,
-      // Only present with external data, so inline models keep the fingerprints they had.
-      ...(externalData.length > 0 ? { externalDataHashes } : {}),
+      externalDataHashes,
       tokenizerHash,
       projectionHash,
       maxLength: options.maxLength,
       inputs: options.inputs ?? null,
-      output: options.output ?? 'last_hidden_state',
+      // Naming the default output changes nothing, so it fingerprints as leaving it unset.
+      output: options.output ?? LAST_HIDDEN_STATE,
       normalize: options.normalize,
     }),
     tokenizer: hfTokenizer,
-    session,
-    batchSize: options.batchSize,
-    overlap: options.overlap ?? true,
-    float16: options.outputDtype === 'float16',
+    tokenModel,
+    ...batchingParts(options),
     normalize: options.normalize,
     dim: options.dim,
     projection,

@@ -61,28 +61,35 @@ export interface EncoderOptions {
    * `LIMITS.maxLength`, and at most the model's position embeddings when they can be read.
    */
   readonly maxLength?: number;
-  /** Texts per `session.run` call (at most `LIMITS.batchSize`). */
+  /** Texts per model run (at most `LIMITS.batchSize`). */
   readonly batchSize?: number;
-  /** onnxruntime intra-op threads (default: available cores; at most `LIMITS.threads`). */
+  /** onnxruntime intra-op threads (at most `LIMITS.threads`). */
   readonly threads?: number;
-  /** Input names (default: `input_ids`, `attention_mask`, and `token_type_ids` if the model has it). */
+  /** Input names, when they differ from Hugging Face's (`HF_INPUT_NAMES`; token types only if the model has them). */
   readonly inputs?: InputNames;
-  /** Output holding per-token states `[batch, tokens, width]` (default `last_hidden_state`). */
+  /** Output holding per-token states `[batch, tokens, width]`, when it is not `LAST_HIDDEN_STATE`. */
   readonly output?: string;
   /** `.npy` matrix applied after the model (`[out, in]` as torch's Linear.weight, or `[in, out]`). */
   readonly projection?: string;
-  /** L2-normalise every token vector (default true). */
+  /** L2-normalise every token vector. */
   readonly normalize?: boolean;
   /** Expected vector width; a model that produces another width is an error. */
   readonly dim?: number;
   /** Element type of the vectors returned (default float32). */
   readonly outputDtype?: 'float32' | 'float16';
   /**
-   * Run the next batch while the previous one is post-processed (default true). Off, every
-   * `session.run` has the CPU to itself: how benchmarks time the model alone.
+   * Run the next batch while the previous one is post-processed (unless false). Off, every model
+   * run has the CPU to itself: how benchmarks time the model alone.
    */
   readonly overlap?: boolean;
 }
+
+/**
+ * `EncoderOptions` as `createEncoder` takes them: resolved once by the caller (a build's
+ * `normalizeBuildOptions`, from the values in `defaults.ts`), so the encoder only checks them.
+ */
+export type ResolvedEncoderOptions = EncoderOptions &
+  Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
 
 /** A tokenizer's output for one text: ids, truncated to the configured maximum length. */
 export type TokenIds = Int32Array;

@@ -1,5 +1,6 @@
 import { fillSeededUniform } from '../lib/builtin/seeded-uniform';
 import { FLOAT_TYPE, GraphBuilder } from '../lib/onnx/graph-builder';
+import { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from '../lib/onnx/hf-names';
 
 /** Shape of a generated encoder; `XTR_BASE_SIZE` matches google/xtr-base-en's encoder. */
 export interface TransformerSize {
@@ -21,19 +22,17 @@ export interface TransformerOptions {
   readonly projectionDim?: number;
   /** Add a BERT-style `token_type_ids` input. */
   readonly tokenTypeIds?: boolean;
-  readonly outputName?: string;
 }
 
 /**
  * A random-weight transformer encoder as ONNX, for tests and benchmarks without downloads:
  * token + position embeddings, `layers` × (multi-head self-attention honouring the attention
  * mask, GELU feed-forward, residuals, post-layer-norm), optional projection. Output is
- * `[batch, tokens, width]`, not normalised, like a `last_hidden_state`.
+ * `[batch, tokens, width]`, not normalised, like a `last_hidden_state`; tensors have Hugging Face's names.
  */
 export function buildTransformerModel(options: TransformerOptions): Uint8Array {
   const { vocabSize, seed } = options;
   const { hidden, layers, heads, ffn, maxPositions } = options.size;
-  const outputName = options.outputName ?? 'last_hidden_state';
   const headDim = hidden / heads;
   if (!Number.isInteger(headDim)) throw new Error(`hidden ${hidden} is not divisible by heads ${heads}`);
   const g = new GraphBuilder();
@@ -44,10 +43,10 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
   const filled = (name: string, length: number, value: number) =>
     g.floats(name, [length], new Float32Array(length).fill(value));
 
-  const ids = g.input('input_ids', 'int64', ['batch', 'tokens']);
-  const mask = g.input('attention_mask', 'int64', ['batch', 'tokens']);
+  const ids = g.input(HF_INPUT_NAMES.inputIds, 'int64', ['batch', 'tokens']);
+  const mask = g.input(HF_INPUT_NAMES.attentionMask, 'int64', ['batch', 'tokens']);
   const width = options.projectionDim ?? hidden;
-  g.output(outputName, 'float32', ['batch', 'tokens', width]);
+  g.output(LAST_HIDDEN_STATE, 'float32', ['batch', 'tokens', width]);
 
   const layerNorm = (x: string, prefix: string) => {
     const centred = g.op('Sub', [x, g.op('ReduceMean', [x], { axes: [-1], keepdims: 1 })]);
@@ -70,7 +69,7 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
     g.op('Gather', [weight('position_embeddings', [maxPositions, hidden], 1), positions], { axis: 0 }),
   ]);
   if (options.tokenTypeIds) {
-    const types = g.input('token_type_ids', 'int64', ['batch', 'tokens']);
+    const types = g.input(HF_INPUT_NAMES.tokenTypeIds, 'int64', ['batch', 'tokens']);
     x = g.op('Add', [x, g.op('Gather', [weight('type_embeddings', [2, hidden], 1), types], { axis: 0 })]);
   }
   x = layerNorm(x, 'embeddings_ln');
@@ -100,9 +99,9 @@ export function buildTransformerModel(options: TransformerOptions): Uint8Array {
     x = layerNorm(g.op('Add', [x, linear(gelu, `${p}_down`, ffn, hidden)]), `${p}_ffn_ln`);
   }
   if (options.projectionDim) {
-    g.op('MatMul', [x, weight('projection', [hidden, options.projectionDim])], {}, outputName);
+    g.op('MatMul', [x, weight('projection', [hidden, options.projectionDim])], {}, LAST_HIDDEN_STATE);
   } else {
-    g.op('Identity', [x], {}, outputName);
+    g.op('Identity', [x], {}, LAST_HIDDEN_STATE);
   }
   return g.encode('xtr_test_transformer');
 }

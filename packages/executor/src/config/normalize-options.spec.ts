@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { normalizeBuildOptions } from './normalize-options';
+import { normalizeBuildOptions, normalizeIndexOptions } from './normalize-options';
 
 describe('normalizeBuildOptions', () => {
   const root = mkdtempSync(join(tmpdir(), 'xtr-options-'));
@@ -27,6 +27,7 @@ describe('normalizeBuildOptions', () => {
         tokenizer: join(root, 'apps/search/models/t.json'),
         batchSize: 4,
         maxLength: 256,
+        normalize: true,
       },
       outputDir: join(root, 'apps/search/dist/index'),
       dtype: 'float32',
@@ -80,6 +81,19 @@ describe('normalizeBuildOptions', () => {
     expect(normalizeBuildOptions(config('builtin:hash'), {}, root).encoder.batchSize).toBe(8);
     // A missing model is reported by the encoder, by name; the default must not fail first.
     expect(normalizeBuildOptions(config(join(root, 'missing.onnx')), {}, root).encoder.batchSize).toBe(8);
+  });
+
+  it('resolves only the catalog and index for fingerprint and verify: encoder options are not even checked', () => {
+    const config = { catalog: { path: 'c.duckdb' }, encoder: { window: 4096, maxLength: 512 } };
+    writeFileSync(join(root, 'bad-encoder.config.json'), JSON.stringify(config));
+    expect(normalizeIndexOptions('bad-encoder.config.json', { outputDir: 'out' }, root)).toEqual({
+      configPath: join(root, 'bad-encoder.config.json'),
+      catalogPath: join(root, 'c.duckdb'),
+      table: 'chunks',
+      catalogMemoryLimit: '256MB',
+      outputDir: join(root, 'out'),
+    });
+    expect(() => normalizeBuildOptions('bad-encoder.config.json', {}, root)).toThrow(/"encoder.window" × /);
   });
 
   it('takes the DuckDB memory limit from catalog.memoryLimit', () => {

@@ -1,7 +1,13 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { DEFAULT_MEMORY_LIMIT } from '@xtr-nx/catalog';
-import { DEFAULT_MAX_LENGTH, defaultBatchSize, defaultThreads, LIMITS } from '@xtr-nx/encoder';
-import type { EncoderOptions } from '@xtr-nx/encoder';
+import {
+  DEFAULT_MAX_LENGTH,
+  DEFAULT_NORMALIZE,
+  defaultBatchSize,
+  defaultThreads,
+  LIMITS,
+  type ResolvedEncoderOptions,
+} from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { applyLimits } from './apply-limits';
 import { BUILTIN_MODEL, DEFAULT_DTYPE, DEFAULT_OUTPUT_DIR, DEFAULT_TABLE, isBuiltinModel } from './defaults';
@@ -22,15 +28,22 @@ export interface BuildOverrides {
   dtype?: Dtype;
 }
 
-/** Everything a build needs, resolved: absolute paths, defaults applied. */
-export interface BuildOptions {
+/** What `xtr fingerprint` and `xtr verify` take from the command line: where the catalog and index are. */
+export type IndexOverrides = Pick<BuildOverrides, 'catalog' | 'table' | 'outputDir'>;
+
+/** Where a config's catalog and index are, as absolute paths. */
+export interface IndexOptions {
   readonly configPath: string;
   readonly catalogPath: string;
   readonly table: string;
   /** DuckDB memory limit for every read of the catalog. */
   readonly catalogMemoryLimit: string;
-  readonly encoder: EncoderOptions & Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads'>>;
   readonly outputDir: string;
+}
+
+/** Everything a build needs, resolved: absolute paths, defaults applied. */
+export interface BuildOptions extends IndexOptions {
+  readonly encoder: ResolvedEncoderOptions;
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
   readonly window: number;
@@ -47,16 +60,57 @@ function defaultWindow(maxLength: number): number {
   return fitting >= 1 ? Math.min(DEFAULT_WINDOW, fitting) : DEFAULT_WINDOW;
 }
 
+/** A loaded `xtr.config.json` and how to resolve the paths it and the caller give. */
+interface ConfigContext {
+  readonly configPath: string;
+  readonly configDir: string;
+  readonly config: XtrConfig;
+  /** A path from the caller: relative to `cwd`, the workspace root. */
+  readonly fromCwd: (path: string | undefined) => string | undefined;
+  /** A path from the config: relative to its own folder. */
+  readonly fromConfig: (path: string | undefined) => string | undefined;
+}
+
+function loadContext(configPath: string, cwd: string): ConfigContext {
+  const absoluteConfig = resolve(cwd, configPath);
+  const configDir = dirname(absoluteConfig);
+  return {
+    configPath: absoluteConfig,
+    configDir,
+    config: loadConfig(absoluteConfig),
+    fromCwd: (p) => (p === undefined ? undefined : resolve(cwd, p)),
+    fromConfig: (p) => (p === undefined ? undefined : resolve(configDir, p)),
+  };
+}
+
+function indexOptions(context: ConfigContext, overrides: IndexOverrides): IndexOptions {
+  const { configPath, configDir, config, fromCwd } = context;
+  return {
+    configPath,
+    catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
+    table: overrides.table ?? config.catalog.table ?? DEFAULT_TABLE,
+    catalogMemoryLimit: config.catalog.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
+  };
+}
+
 /**
- * The single place where defaults are applied: explicit overrides (relative to `cwd`, the
- * workspace root), then `xtr.config.json` (relative to its own folder), then defaults.
+ * Where a config's catalog and index are, for the commands that read only those: `xtr verify`,
+ * and `xtr fingerprint`, which Nx runs for the cache key of every `xtr-index` task. The encoder's
+ * options are neither resolved nor checked here, so the model is never read.
+ */
+export function normalizeIndexOptions(configPath: string, overrides: IndexOverrides, cwd: string): IndexOptions {
+  return indexOptions(loadContext(configPath, cwd), overrides);
+}
+
+/**
+ * The single place where a build's options are resolved: explicit overrides (relative to `cwd`,
+ * the workspace root), then `xtr.config.json` (relative to its own folder), then defaults. The
+ * batch-size default depends on the model's weight, so this reads the model.
  */
 export function normalizeBuildOptions(configPath: string, overrides: BuildOverrides, cwd: string): BuildOptions {
-  const absoluteConfig = resolve(cwd, configPath);
-  const config = loadConfig(absoluteConfig);
-  const configDir = dirname(absoluteConfig);
-  const fromCwd = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
-  const fromConfig = (p: string | undefined) => (p === undefined ? undefined : resolve(configDir, p));
+  const context = loadContext(configPath, cwd);
+  const { configDir, config, fromCwd, fromConfig } = context;
   const encoder = config.encoder ?? {};
   const model = overrides.model ?? encoder.model ?? BUILTIN_MODEL;
   const modelBase = overrides.model === undefined ? configDir : cwd;
@@ -69,10 +123,7 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     threads: overrides.threads ?? encoder.threads ?? defaultThreads(),
   });
   return {
-    configPath: absoluteConfig,
-    catalogPath: fromCwd(overrides.catalog) ?? resolve(configDir, config.catalog.path),
-    table: overrides.table ?? config.catalog.table ?? DEFAULT_TABLE,
-    catalogMemoryLimit: config.catalog.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    ...indexOptions(context, overrides),
     encoder: {
       ...withoutWindow(encoder),
       model: modelPath,
@@ -81,8 +132,8 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
       maxLength: sizes.maxLength,
       batchSize: sizes.batchSize,
       threads: sizes.threads,
+      normalize: encoder.normalize ?? DEFAULT_NORMALIZE,
     },
-    outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
     dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
     window: sizes.window,
     warnings,

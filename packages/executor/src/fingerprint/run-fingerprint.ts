@@ -1,5 +1,5 @@
 import { fingerprintCatalog, openCatalog } from '@xtr-nx/catalog';
-import { normalizeBuildOptions } from '../config/normalize-options';
+import { normalizeIndexOptions } from '../config/normalize-options';
 import { reportFailure, type RunLogger } from '../run-logger';
 
 export interface FingerprintOptions {
@@ -19,9 +19,10 @@ export interface FingerprintOptions {
  */
 export async function runFingerprint(options: FingerprintOptions, cwd: string, logger: RunLogger): Promise<boolean> {
   try {
+    // Never the build's options: resolving them reads the model, and this runs on every build.
     const { catalogPath, table, catalogMemoryLimit } = options.catalog
       ? { catalogPath: options.catalog, table: options.table, catalogMemoryLimit: undefined }
-      : normalizeBuildOptions(options.config, { table: options.table }, cwd);
+      : normalizeIndexOptions(options.config, { table: options.table }, cwd);
     const catalog = await openCatalog({ path: catalogPath, table, memoryLimit: catalogMemoryLimit });
     try {
       logger.info((await fingerprintCatalog(catalog)).fingerprint);

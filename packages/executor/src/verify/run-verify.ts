@@ -2,7 +2,7 @@ import { type CatalogConnection, contentHash, openCatalog, streamChunks, type St
 import { type ExpectedChunks, MANIFEST_FILE, readableIndexDir, verifyIndex } from '@xtr-nx/storage';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { displayPath, normalizeBuildOptions } from '../config/normalize-options';
+import { displayPath, normalizeIndexOptions } from '../config/normalize-options';
 import { CONFIG_FILE_NAME } from '../config/defaults';
 import { ConfigError } from '../config/xtr-config';
 import { reportFailure, type RunLogger } from '../run-logger';
@@ -69,7 +69,7 @@ export interface VerifyOverrides {
 
 /** The index and catalog a config describes, with explicit overrides (workspace-relative) applied. */
 export function verifyTargetFromConfig(configPath: string, overrides: VerifyOverrides, cwd: string): VerifyTarget {
-  const options = normalizeBuildOptions(
+  const options = normalizeIndexOptions(
     configPath,
     { outputDir: overrides.dir, catalog: overrides.catalog, table: overrides.table },
     cwd,

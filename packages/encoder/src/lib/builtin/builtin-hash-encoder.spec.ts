@@ -1,12 +1,13 @@
 import { createEncoder } from '../create-encoder';
-import { splitCode } from './code-pretokenizer';
-import type { EncodedBatch, TokenEncoder } from '../types';
+import { maxAbsDiff, testEncoderOptions, textVectors } from '../../testing';
+import type { EncodedBatch, EncoderOptions, TokenEncoder } from '../types';
 
-function rows(batch: EncodedBatch, dim: number, text: number): ArrayLike<number>[] {
-  const start = batch.lengths.slice(0, text).reduce((a, b) => a + b, 0);
-  return Array.from({ length: batch.lengths[text] }, (_, t) =>
-    batch.vectors.subarray((start + t) * dim, (start + t + 1) * dim),
-  );
+const hashEncoder = (options: Partial<EncoderOptions> = {}) =>
+  createEncoder(testEncoderOptions({ model: 'builtin:hash', ...options }));
+
+/** Token `token` of text `text`. */
+function row(batch: EncodedBatch, text: number, token: number): ArrayLike<number> {
+  return textVectors(batch, 128, text).subarray(token * 128, (token + 1) * 128);
 }
 
 function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -15,16 +16,10 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return sum;
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
-
 describe('builtin:hash encoder', () => {
   let encoder: TokenEncoder;
   beforeAll(async () => {
-    encoder = await createEncoder({ model: 'builtin:hash', batchSize: 4, threads: 1 });
+    encoder = await hashEncoder({ batchSize: 4 });
   });
   afterAll(() => encoder.close());
 
@@ -39,8 +34,10 @@ describe('builtin:hash encoder', () => {
   it('emits 128-d unit vectors, one per token plus the document marker', async () => {
     const batch = await encoder.encode(texts);
     expect(encoder.dim).toBe(128);
-    expect(Array.from(batch.lengths)).toEqual([22, 1, 10, 2, 23]);
-    expect(Array.from(batch.lengths)).toEqual(texts.map((t) => splitCode(t).length + 1));
+    // Counted by hand, marker first. 0: export function get user by id ( id : number ) { return
+    // users . get ( id ) ; } — 1: nothing — 2: select id , content from chunks order by id —
+    // 3: x — 4: class user repository { find by id ( id ) { return this . db . get ( id ) } }.
+    expect(Array.from(batch.lengths)).toEqual([1 + 21, 1, 1 + 9, 1 + 1, 1 + 22]);
     expect(batch.vectors.length).toBe(58 * 128);
     for (let r = 0; r < 58; r++) {
       const v = batch.vectors.subarray(r * 128, (r + 1) * 128);
@@ -60,7 +57,7 @@ describe('builtin:hash encoder', () => {
   });
 
   it('truncates to maxLength tokens, the document marker included', async () => {
-    const short = await createEncoder({ model: 'builtin:hash', maxLength: 5, threads: 1 });
+    const short = await hashEncoder({ maxLength: 5 });
     const batch = await short.encode([texts[0], 'a']);
     expect(Array.from(batch.lengths)).toEqual([5, 2]);
     await short.close();
@@ -68,36 +65,29 @@ describe('builtin:hash encoder', () => {
 
   it('matches identifiers lexically while keeping vectors contextual', async () => {
     const batch = await encoder.encode(['getUserById(id)', 'findUserByName(name)']);
-    const [a, b] = [rows(batch, 128, 0), rows(batch, 128, 1)];
     // "user" is token 2 in both texts (after the marker and "get"/"find"): same piece, other neighbours.
-    const sameWord = dot(a[2], b[2]);
+    const sameWord = dot(row(batch, 0, 2), row(batch, 1, 2));
     expect(sameWord).toBeGreaterThan(0.7);
     expect(sameWord).toBeLessThan(0.9999);
-    expect(Math.abs(dot(a[1], b[1]))).toBeLessThan(0.5);
+    expect(Math.abs(dot(row(batch, 0, 1), row(batch, 1, 1)))).toBeLessThan(0.5);
   });
 
   it('is deterministic across instances and has a stable fingerprint', async () => {
-    const other = await createEncoder({ model: 'builtin:hash', threads: 1 });
+    const other = await hashEncoder();
     const [x, y] = [await encoder.encode(texts), await other.encode(texts)];
     expect(Buffer.from(x.vectors.buffer).equals(Buffer.from(y.vectors.buffer))).toBe(true);
     expect(other.fingerprint).toBe(encoder.fingerprint);
-    const longer = await createEncoder({ model: 'builtin:hash', maxLength: 512, threads: 1 });
+    const longer = await hashEncoder({ maxLength: 512 });
     expect(longer.fingerprint).not.toBe(encoder.fingerprint);
     await Promise.all([other.close(), longer.close()]);
   });
 
   it('rejects an unknown built-in and options it has no use for', async () => {
-    await expect(createEncoder({ model: 'builtin:bm25' })).rejects.toThrow(
+    await expect(hashEncoder({ model: 'builtin:bm25' })).rejects.toThrow(
       /Unknown built-in encoder "builtin:bm25". Use "builtin:hash"/,
     );
-    await expect(createEncoder({ model: 'builtin:hash', tokenizer: 't.json' })).rejects.toThrow(
-      /remove encoder.tokenizer/,
-    );
-    await expect(createEncoder({ model: 'builtin:hash', normalize: false })).rejects.toThrow(
-      /remove encoder.normalize/,
-    );
-    await expect(createEncoder({ model: 'builtin:hash', dim: 768 })).rejects.toThrow(
-      /produces 128-wide vectors but "encoder.dim" is 768/,
-    );
+    await expect(hashEncoder({ tokenizer: 't.json' })).rejects.toThrow(/remove encoder.tokenizer/);
+    await expect(hashEncoder({ normalize: false })).rejects.toThrow(/remove encoder.normalize/);
+    await expect(hashEncoder({ dim: 768 })).rejects.toThrow(/produces 128-wide vectors but "encoder.dim" is 768/);
   });
 });

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { BatchedEncoder } from '../batched-encoder';
+import { BatchedEncoder, batchingParts } from '../batched-encoder';
 import { combineFingerprint } from '../fingerprint';
 import { OnnxTokenModel } from '../onnx/onnx-token-model';
-import type { ResolvedEncoderOptions } from '../onnx-encoder';
-import { EncoderError } from '../types';
-import { ATTENTION_MASK, buildHashModel, INPUT_IDS, LAST_HIDDEN_STATE } from './hash-model';
+import { EncoderError, type ResolvedEncoderOptions } from '../types';
+import { BUILTIN_HASH } from './builtin-names';
+import { buildHashModel } from './hash-model';
 import { HashTokenizer } from './hash-tokenizer';
-
-export const BUILTIN_HASH = 'builtin:hash';
 
 /** Bumped whenever the pre-tokenizer or graph changes in a way that changes vectors. */
 const BUILTIN_HASH_VERSION = 2;
@@ -44,12 +42,8 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
     seed: SEED,
     neighbourWeight: NEIGHBOUR_WEIGHT,
   });
-  const session = await OnnxTokenModel.load(modelBytes, {
-    source: BUILTIN_HASH,
-    inputs: { inputIds: INPUT_IDS, attentionMask: ATTENTION_MASK },
-    output: LAST_HIDDEN_STATE,
-    threads: options.threads,
-  });
+  // Its graph has Hugging Face's tensor names, which the token model feeds and reads by default.
+  const tokenModel = await OnnxTokenModel.load(modelBytes, { source: BUILTIN_HASH, threads: options.threads });
   return new BatchedEncoder({
     model: BUILTIN_HASH,
     fingerprint: combineFingerprint({
@@ -60,10 +54,8 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
       modelHash: createHash('sha256').update(modelBytes).digest('hex'),
     }),
     tokenizer,
-    session,
-    batchSize: options.batchSize,
-    overlap: options.overlap ?? true,
-    float16: options.outputDtype === 'float16',
+    tokenModel,
+    ...batchingParts(options),
     // The graph ends in an L2 normalisation: doing it again in JS would only cost time.
     normalize: false,
     normalized: true,

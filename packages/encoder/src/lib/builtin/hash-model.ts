@@ -1,4 +1,5 @@
 import { FLOAT_TYPE, GraphBuilder } from '../onnx/graph-builder';
+import { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from '../onnx/hf-names';
 import { fillSeededUniform } from './seeded-uniform';
 
 export interface HashModelOptions {
@@ -9,21 +10,17 @@ export interface HashModelOptions {
   readonly neighbourWeight: number;
 }
 
-export const INPUT_IDS = 'input_ids';
-export const ATTENTION_MASK = 'attention_mask';
-export const LAST_HIDDEN_STATE = 'last_hidden_state';
-
 /**
  * The built-in encoder as an ONNX graph: hashed-token embeddings, masked so padding never leaks
  * into real tokens, a depthwise width-3 convolution that adds each neighbour's embedding with
  * `neighbourWeight`, then per-token L2 normalisation. Weights come from `seed`, so the same
- * options always produce the same bytes.
+ * options always produce the same bytes. Inputs and output carry Hugging Face's names.
  */
 export function buildHashModel(options: HashModelOptions): Uint8Array {
   const { vocabSize, dim, seed, neighbourWeight } = options;
   const g = new GraphBuilder();
-  const ids = g.input(INPUT_IDS, 'int64', ['batch', 'tokens']);
-  const mask = g.input(ATTENTION_MASK, 'int64', ['batch', 'tokens']);
+  const ids = g.input(HF_INPUT_NAMES.inputIds, 'int64', ['batch', 'tokens']);
+  const mask = g.input(HF_INPUT_NAMES.attentionMask, 'int64', ['batch', 'tokens']);
   g.output(LAST_HIDDEN_STATE, 'float32', ['batch', 'tokens', dim]);
 
   // Uniform in ±sqrt(3/dim) has unit expected squared norm per embedding.

@@ -1,11 +1,14 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EncoderError, type InputNames, type TokenIds } from '../types';
+import { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from './hf-names';
 import { widenToInt64 } from './widen-int64';
 
 export interface OnnxTokenModelOptions {
   /** Where the model came from, for error messages. */
   readonly source: string;
+  /** Names that differ from `HF_INPUT_NAMES`. */
   readonly inputs?: InputNames;
+  /** The per-token states, when not `LAST_HIDDEN_STATE`. */
   readonly output?: string;
   readonly threads: number;
 }
@@ -40,8 +43,8 @@ export class OnnxTokenModel {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       // Spin inside a run (ops hand over fast) but park the pool when it ends: otherwise its
-      // threads spin on the cores the tokenizer and the writer need between runs. Measured on
-      // 2 cores, back to back: small model +4%, builtin:hash +4–24%, xtr-base-sized unchanged.
+      // threads spin on the cores the tokenizer and the writer need between runs. On 2 cores that
+      // makes builds of small models and builtin:hash faster and leaves xtr-base-sized ones as fast.
       extra: { session: { force_spinning_stop: '1' } },
     };
     let session: InferenceSession;
@@ -55,7 +58,7 @@ export class OnnxTokenModel {
         `Cannot load ONNX model ${options.source}: ${(error as Error).message.trim()}. "encoder.model" must be an .onnx file (export it with optimum or torch.onnx.export).`,
       );
     }
-    const output = options.output ?? 'last_hidden_state';
+    const output = options.output ?? LAST_HIDDEN_STATE;
     if (!session.outputNames.includes(output)) {
       await session.release();
       throw new EncoderError(
@@ -113,12 +116,10 @@ export class OnnxTokenModel {
 async function resolveInputs(session: InferenceSession, options: OnnxTokenModelOptions): Promise<ResolvedInputs> {
   const names = session.inputNames;
   const wanted = options.inputs ?? {};
-  const inputIds = wanted.inputIds ?? 'input_ids';
-  const attentionMask = wanted.attentionMask ?? 'attention_mask';
-  const tokenTypeIds =
-    wanted.tokenTypeIds === null
-      ? undefined
-      : (wanted.tokenTypeIds ?? (names.includes('token_type_ids') ? 'token_type_ids' : undefined));
+  const inputIds = wanted.inputIds ?? HF_INPUT_NAMES.inputIds;
+  const attentionMask = wanted.attentionMask ?? HF_INPUT_NAMES.attentionMask;
+  const hfTokenTypes = names.includes(HF_INPUT_NAMES.tokenTypeIds) ? HF_INPUT_NAMES.tokenTypeIds : undefined;
+  const tokenTypeIds = wanted.tokenTypeIds === null ? undefined : (wanted.tokenTypeIds ?? hfTokenTypes);
   const fed = [inputIds, attentionMask, ...(tokenTypeIds ? [tokenTypeIds] : [])];
   const missing = fed.filter((name) => !names.includes(name));
   const unfed = names.filter((name) => !fed.includes(name));

@@ -3,8 +3,8 @@ import { endianness } from 'node:os';
 const LITTLE_ENDIAN = endianness() === 'LE';
 
 /**
- * int32 → int64 tensor data without a BigInt per element (allocating one per token made the
- * garbage collector a visible stage): each value's low word, then its sign word.
+ * int32 → int64 tensor data without a BigInt per element (one allocation per token would make
+ * garbage collection a stage of its own): each value's low word, then its sign word.
  */
 export function widenToInt64(values: Int32Array): BigInt64Array {
   const wide = new BigInt64Array(values.length);

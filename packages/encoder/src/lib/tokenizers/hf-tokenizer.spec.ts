@@ -2,21 +2,22 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
-import { TRAINING_FILES } from '../../test-utils/models';
-import { trainTokenizer } from '../../testing/train-tokenizer';
+import { trainTokenizer, writeTinyWordPiece } from '../../testing';
+import { mulberry32 } from '../builtin/seeded-uniform';
 import { HfTokenizer } from './hf-tokenizer';
 
+/** Sources of this package: real code to tokenize and to train the tokenizers on. */
+const TRAINING_FILES = [
+  join(__dirname, '../batched-encoder.ts'),
+  join(__dirname, '../onnx/onnx-token-model.ts'),
+  join(__dirname, '../../testing/transformer-model.ts'),
+];
 const CODE = TRAINING_FILES.map((file) => readFileSync(file, 'utf8')).join('\n');
 
-/** A mulberry32 stream of integers in [0, n). */
+/** A seeded stream of integers in [0, n). */
 function seededInts(seed: number): (n: number) => number {
-  let state = seed >>> 0;
-  return (n) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n) >>> 0;
-  };
+  const next = mulberry32(seed);
+  return (n) => next() % n;
 }
 
 /** Pieces that stress a cut: whitespace of every kind, characters normalizers remove, expand or turn into spaces. */
@@ -151,6 +152,39 @@ describe('HfTokenizer', () => {
     });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  describe('the ids of a hand-written WordPiece tokenizer, counted by hand', () => {
+    const tiny = join(dir, 'tiny.json');
+    beforeAll(() => writeTinyWordPiece(tiny));
+
+    it('lower-cases, splits at spaces and punctuation, and adds [CLS] 2 … [SEP] 3', async () => {
+      const ids = await HfTokenizer.load(tiny, 512).encodeBatch([
+        '',
+        'getUserById(id)',
+        'RETURN  Users;',
+        'find getter',
+      ]);
+      expect(ids.map((one) => Array.from(one))).toEqual([
+        [2, 3],
+        // get ##user ##by ##id ( id )
+        [2, 4, 6, 7, 8, 12, 9, 13, 3],
+        // return user ##s ;
+        [2, 10, 5, 11, 15, 3],
+        // find, then [UNK] 1 for the whole of "getter": "get" matches, but no "##ter" follows.
+        [2, 18, 1, 3],
+      ]);
+    });
+
+    it('truncates to maxLength tokens with [CLS] and [SEP] counted, as AutoTokenizer(truncation=True) does', async () => {
+      const line = 'return users.get(id); ';
+      const ids = await HfTokenizer.load(tiny, 8).encodeBatch([line, line.repeat(10_000)]);
+      // return user ##s . get ( — then [SEP], in place of id ) ; and everything after them.
+      expect(ids.map((one) => Array.from(one))).toEqual([
+        [2, 10, 5, 11, 14, 4, 12, 3],
+        [2, 10, 5, 11, 14, 4, 12, 3],
+      ]);
+    });
+  });
 
   const KINDS: Kind[] = ['wordpiece', 'unigram', 'bpe', 't5-normalizer', 'bpe-strip-accents', 'no-pre-tokenizer'];
   const cases = KINDS.flatMap((kind) => [4, 64, 512].map((maxLength) => [kind, maxLength] as const));
