@@ -6,17 +6,11 @@
  *   tsx --conditions=@xtr-nx/source tools/models/generate-test-model.ts --out dist/models/small --size small
  *   … --size xtr-base --tokenizer unigram   (google/xtr-base-en's shape: 12 × 768, projection to 128)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from 'tokenizers';
-import {
-  buildTransformerModel,
-  SMALL_SIZE,
-  type TokenizerKind,
-  trainTokenizer,
-  XTR_BASE_SIZE,
-} from '@xtr-nx/encoder/testing';
+import { SMALL_SIZE, type TokenizerKind, writeTestModel, XTR_BASE_SIZE } from '@xtr-nx/encoder/testing';
 import { sourceFiles } from '../catalog/source-files';
 
 const SIZES = {
@@ -34,26 +28,25 @@ async function main() {
     },
   });
   const preset = SIZES[values.size as keyof typeof SIZES];
-  if (!values.out || !preset || !['wordpiece', 'unigram'].includes(values.tokenizer)) {
+  if (!values.out || !preset || !['wordpiece', 'unigram', 'bpe'].includes(values.tokenizer)) {
     throw new Error(
-      'usage: generate-test-model --out <dir> [--size small|xtr-base] [--tokenizer wordpiece|unigram] [--seed N]',
+      'usage: generate-test-model --out <dir> [--size small|xtr-base] [--tokenizer wordpiece|unigram|bpe] [--seed N]',
     );
   }
   const root = resolve(__dirname, '../..');
   const out = resolve(values.out);
   mkdirSync(out, { recursive: true });
   const training = (await sourceFiles(root)).filter((f) => f.startsWith('packages/encoder/src/') && f.endsWith('.ts'));
-  const tokenizerPath = join(out, 'tokenizer.json');
-  trainTokenizer(
-    values.tokenizer as TokenizerKind,
-    training.map((f) => join(root, f)),
-    tokenizerPath,
-  );
-  const vocabSize = Tokenizer.fromFile(tokenizerPath).getVocabSize(true);
-  const bytes = buildTransformerModel({ vocabSize, seed: Number(values.seed), ...preset });
-  writeFileSync(join(out, 'model.onnx'), bytes);
+  const { model, tokenizer } = writeTestModel(out, {
+    trainingFiles: training.map((f) => join(root, f)),
+    kind: values.tokenizer as TokenizerKind,
+    seed: Number(values.seed),
+    ...preset,
+  });
+  const vocabSize = Tokenizer.fromFile(tokenizer).getVocabSize(true);
+  const mib = (statSync(model).size / 2 ** 20).toFixed(1);
   console.log(
-    `test model: ${values.size} (${preset.size.layers} × ${preset.size.hidden}, vocab ${vocabSize}, ${(bytes.length / 2 ** 20).toFixed(1)} MiB) → ${values.out}`,
+    `test model: ${values.size} (${preset.size.layers} × ${preset.size.hidden}, vocab ${vocabSize}, ${mib} MiB) → ${values.out}`,
   );
 }
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
-import { buildTransformerModel, SMALL_SIZE, trainTokenizer } from '@xtr-nx/encoder/testing';
+import { type TestModel, writeTestModel as writeEncoderTestModel } from '@xtr-nx/encoder/testing';
 
 export const SAMPLE_SOURCES = [
   'export function getUserById(id: number) {\n  return users.get(id);\n}\n',
@@ -85,16 +85,8 @@ export function manyChunks(count: number): ChunkRow[] {
   );
 }
 
-/** A trained tokenizer and a small random transformer in `dir`, via the encoder's testing API. */
-export function writeTestModel(dir: string): { model: string; tokenizer: string } {
-  const tokenizer = join(dir, 'tokenizer.json');
-  trainTokenizer(
-    'wordpiece',
-    [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')],
-    tokenizer,
-  );
-  const vocabSize = Object.keys(JSON.parse(readFileSync(tokenizer, 'utf8')).model.vocab).length;
-  const model = join(dir, 'model.onnx');
-  writeFileSync(model, buildTransformerModel({ vocabSize, size: SMALL_SIZE, seed: 1, projectionDim: 32 }));
-  return { model, tokenizer };
+/** A trained tokenizer and a small random transformer (projected to 32) in `dir`. */
+export function writeTestModel(dir: string): TestModel {
+  const trainingFiles = [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')];
+  return writeEncoderTestModel(dir, { trainingFiles, seed: 1, projectionDim: 32 });
 }
