@@ -83,6 +83,18 @@ function rows(edit?: (row: ChunkRow) => ChunkRow): ChunkRow[] {
   });
 }
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `count` chunks of code: a catalog whose build runs long enough to be interrupted. */
+function manyRows(count: number): ChunkRow[] {
+  const [first] = rows();
+  return Array.from({ length: count }, (_, i) => ({
+    ...first,
+    id: BigInt(i + 1),
+    content: `${first.content}// ${i}\n`.repeat(8),
+  }));
+}
+
 const digest = (dir: string) =>
   readdirSync(dir)
     .sort()
@@ -229,6 +241,34 @@ async function main() {
       'verify failed',
       out,
     );
+
+    step('Ctrl-C during a build (SIGINT to the process group, as a terminal sends it)');
+    const kept = digest(index);
+    // Large enough that the build is still encoding when the signal arrives (seconds, not milliseconds).
+    await writeCatalog(catalog, manyRows(30_000));
+    const outputs = join(ws, 'apps/search/dist');
+    const staged = () => readdirSync(outputs).some((name) => name.startsWith('.xtr.xtr-staging-'));
+    const build = execa('npx', ['nx', 'run', 'search:xtr-index', '--outputStyle=static'], {
+      cwd: ws,
+      env,
+      extendEnv: false,
+      detached: true,
+      reject: false,
+      all: true,
+    });
+    const started = Date.now();
+    while (!staged() && build.exitCode === null && Date.now() - started < 120_000) await delay(20);
+    if (!staged()) check(false, 'the build never started writing, so it could not be interrupted', (await build).all);
+    process.kill(-(build.pid as number), 'SIGINT');
+    const interrupted = await build;
+    check(interrupted.exitCode !== 0, 'an interrupted build must fail', plain(interrupted.all ?? ''));
+    // Nx dies of the signal at once; the build process cleans up and exits on its own a moment later.
+    // (Its one-line message goes to Nx, which is gone by then: the CLI spec checks the message.)
+    const leftovers = () => readdirSync(outputs).filter((name) => name !== 'xtr');
+    const signalled = Date.now();
+    while (leftovers().length > 0 && Date.now() - signalled < 15_000) await delay(50);
+    check(leftovers().length === 0, `staging folder or lock left behind: ${leftovers().join(', ')}`);
+    check(digest(index) === kept, 'the interrupted build changed the published index');
     console.log('\nfresh workspace e2e: passed');
   } finally {
     if (keep) console.log(`kept ${base}`);
