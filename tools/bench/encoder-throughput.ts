@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEncoder, DEFAULT_BATCH_SIZE, type EncoderOptions } from '@xtr-nx/encoder';
+import { testEncoderOptions } from '@xtr-nx/encoder/testing';
 import { codeChunks, ROOT, testModelDir } from './bench-support';
 const WINDOW = 256;
 
@@ -30,7 +31,7 @@ async function measure(
   texts: readonly string[],
   grouped: boolean,
 ): Promise<Measurement> {
-  const encoder = await createEncoder(options);
+  const encoder = await createEncoder(testEncoderOptions(options));
   try {
     await encoder.encode(texts.slice(0, 2)); // warm-up: first-run allocations and kernels
     let tokens = 0;

@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChunkBatch, openCatalog, streamChunks, writeCatalog } from '@xtr-nx/catalog';
-import { createEncoder, type EncoderOptions } from '@xtr-nx/encoder';
+import { createEncoder, type ResolvedEncoderOptions } from '@xtr-nx/encoder';
 import { buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
 import { IndexWriter } from '@xtr-nx/storage';
 import { catalogRows, codeChunks } from './bench-support';
@@ -41,7 +41,7 @@ const coreSeconds = (since: NodeJS.CpuUsage) => {
  * nothing else running: `session.run` wall time (the raw throughput) and the CPU each stage
  * burns, which bounds what any overlap can reach on this machine's cores.
  */
-async function modelAlone(encoder: EncoderOptions, batches: readonly ChunkBatch[]) {
+async function modelAlone(encoder: ResolvedEncoderOptions, batches: readonly ChunkBatch[]) {
   const session = await createEncoder({ ...encoder, overlap: false });
   try {
     const tokenizing = process.cpuUsage();
@@ -66,7 +66,11 @@ async function modelAlone(encoder: EncoderOptions, batches: readonly ChunkBatch[
 }
 
 /** The reference pipeline's way: one chunk per session.run in catalog order, all vectors in memory, one write at the end. */
-async function referenceTokensPerSecond(encoder: EncoderOptions, path: string, outDir: string): Promise<number> {
+async function referenceTokensPerSecond(
+  encoder: ResolvedEncoderOptions,
+  path: string,
+  outDir: string,
+): Promise<number> {
   const started = performance.now();
   const chunks = await windows(path, Number.MAX_SAFE_INTEGER);
   const session = await createEncoder({ ...encoder, batchSize: 1 });
