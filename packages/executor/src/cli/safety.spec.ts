@@ -2,8 +2,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyIndex } from '@xtr-nx/storage';
 import { writeCatalog } from '@xtr-nx/catalog';
-import { chunkRow, makeWorkspace, manyChunks, runCli, SAMPLE_SOURCES } from '../test-utils/fixtures';
-import { fileTree } from '@xtr-nx/storage/testing';
+import { chunkRow, fileTree, makeWorkspace, manyChunks, runCli, SAMPLE_SOURCES } from '../test-utils/fixtures';
 
 type Setup = (root: string) => string[] | Promise<string[]>;
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,4 +89,17 @@ export function manyChunks(count: number): ChunkRow[] {
 export function writeTestModel(dir: string): TestModel {
   const trainingFiles = [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')];
   return writeEncoderTestModel(dir, { trainingFiles, seed: 1, projectionDim: 32 });
+}
+
+/**
+ * Every file below `dir` (hidden ones included) with its bytes, base64: what must come out of a
+ * refused build unchanged, compared before and after.
+ */
+export function fileTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile())
+      files[join(entry.parentPath, entry.name)] = readFileSync(join(entry.parentPath, entry.name), 'base64');
+  }
+  return files;
 }

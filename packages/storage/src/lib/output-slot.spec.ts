@@ -11,7 +11,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import execa from 'execa';
 import { IndexReader } from './index-reader';
@@ -19,7 +19,6 @@ import { IndexWriter, type ManifestInput } from './index-writer';
 import { lockOutput } from './output-lock';
 import { OutputSlot } from './output-slot';
 import { verifyIndex } from './verify-index';
-import { fileTree } from '../testing';
 
 const MANIFEST: ManifestInput = {
   tool: { name: '@xtr-nx/storage', version: 'test' },
@@ -47,33 +46,27 @@ describe('OutputSlot', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it.each<[string, (out: string) => void, RegExp]>([
+  it.each<[string, Record<string, string>, RegExp]>([
     [
       'a folder holding files xtr did not write',
-      (out) => {
-        mkdirSync(join(out, 'notes'), { recursive: true });
-        writeFileSync(join(out, 'mine.txt'), 'user data');
-        writeFileSync(join(out, 'tokens.f16'), 'looks like ours');
-      },
+      { 'out/mine.txt': 'user data', 'out/notes/todo.md': 'todo', 'out/tokens.f16': 'looks like ours' },
       /it holds mine\.txt, notes\/, which xtr did not write/,
     ],
-    ['a file', (out) => writeFileSync(out, 'report'), /it is a file, not an index folder/],
+    ['a file', { out: 'report' }, /it is a file, not an index folder/],
     [
       'index files another tool wrote (no xtr manifest)',
-      (out) => {
-        mkdirSync(out);
-        writeFileSync(join(out, 'index.meta.json'), '{}');
-        writeFileSync(join(out, 'tokens.f16'), '');
-      },
+      { 'out/index.meta.json': '{}', 'out/tokens.f16': '' },
       /holds index files but no xtr\.manifest\.json written by xtr/,
     ],
-  ])('refuses %s, before any work, and leaves it byte-identical', async (_, make, message) => {
-    const out = join(root, 'out');
-    make(out);
-    const before = fileTree(root);
-    await expect(OutputSlot.claim(out)).rejects.toThrow(message);
-    expect(fileTree(root)).toEqual(before);
-    expect(readdirSync(root)).toEqual(['out']);
+  ])('refuses %s, before any work, and leaves it byte-identical', async (_, files, message) => {
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    const entries = readdirSync(root, { recursive: true }).map(String).sort();
+    await expect(OutputSlot.claim(join(root, 'out'))).rejects.toThrow(message);
+    expect(readdirSync(root, { recursive: true }).map(String).sort()).toEqual(entries);
+    for (const [path, text] of Object.entries(files)) expect(readFileSync(join(root, path), 'utf8')).toBe(text);
   });
 
   it('refuses an output that is, or contains, a protected path', async () => {
