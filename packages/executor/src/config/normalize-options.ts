@@ -14,19 +14,21 @@ import { BUILTIN_MODEL, DEFAULT_DTYPE, DEFAULT_OUTPUT_DIR, DEFAULT_TABLE, isBuil
 import { loadConfig } from './load-config';
 import type { XtrConfig } from './xtr-config';
 
-/** Options a caller (executor, CLI) may set; they win over `xtr.config.json`. Paths: workspace-relative. */
-export interface BuildOverrides {
+/**
+ * Options a caller (executor, CLI) may set; they win over `xtr.config.json`, and mean what the
+ * config keys of the same name mean. Paths: workspace-relative.
+ */
+export type BuildOverrides = Pick<
+  NonNullable<XtrConfig['encoder']>,
+  'model' | 'tokenizer' | 'maxLength' | 'batchSize' | 'window' | 'threads'
+> & {
+  /** `catalog.path`. */
   catalog?: string;
   table?: string;
-  model?: string;
-  tokenizer?: string;
-  maxLength?: number;
-  batchSize?: number;
-  window?: number;
-  threads?: number;
+  /** `output.dir`. */
   outputDir?: string;
   dtype?: Dtype;
-}
+};
 
 /** What `xtr fingerprint` and `xtr verify` take from the command line: where the catalog and index are. */
 export type IndexOverrides = Pick<BuildOverrides, 'catalog' | 'table' | 'outputDir'>;
