@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import execa from 'execa';
 import type { ChunkRow } from '@xtr-nx/catalog';
+import { isBuiltinModel } from '@xtr-nx/encoder';
 import { chunkFile } from '../catalog/chunk-file';
 import { sourceFiles } from '../catalog/source-files';
 
@@ -40,14 +41,23 @@ export function catalogRows(texts: readonly string[]): ChunkRow[] {
 
 /**
  * Runs a TypeScript file in one fresh node process (tsx as a loader), so its peak RSS and
- * timings are its own; resolves to its stdout.
+ * timings are its own; resolves to its stdout (its result), while its stderr (progress, errors)
+ * shows as it comes.
  */
 export async function runTypeScript(file: string, args: readonly string[], cwd?: string): Promise<string> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, file, ...args], {
     cwd,
+    stderr: 'inherit',
   });
   return stdout;
+}
+
+/** Encoder options naming a test model folder's files, or a built-in encoder as it is. */
+export function encoderFiles(target: string): { model: string; tokenizer?: string } {
+  return isBuiltinModel(target)
+    ? { model: target }
+    : { model: join(target, 'model.onnx'), tokenizer: join(target, 'tokenizer.json') };
 }
 
 /** Generates (or regenerates) the `small` or `xtr-base` test model under dist/models and returns its folder. */

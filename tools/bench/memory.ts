@@ -1,9 +1,11 @@
 /**
- * Peak RSS of a full build with the built-in encoder at two catalog sizes (default 20k and
- * 200k chunks), each in a fresh process. The streaming pipeline should keep the difference small:
- * memory may grow with the per-chunk columns (ids, lengths, hashes), not with the vectors.
+ * Peak RSS of a full build with the built-in encoder at two catalog sizes (default 20k and 200k
+ * chunks), each build in a fresh process, the two sizes interleaved over rounds (rounds.ts). The
+ * streaming pipeline should keep the difference small: memory may grow with the per-chunk columns
+ * (ids, lengths, hashes), not with the vectors. A peak is the highest momentary pile of dead
+ * buffers before the garbage collector runs, so it moves between runs: hence the rounds.
  *
- *   tsx --conditions=@xtr-nx/source tools/bench/memory.ts [--sizes 20000,200000]
+ *   tsx --conditions=@xtr-nx/source tools/bench/memory.ts [--sizes 20000,200000] [--rounds 3]
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 import { ROOT, runTypeScript } from './bench-support';
+import { formatSpread, interleaved, type RunLoad, type Spread, spread } from './rounds';
 
 const SNIPPETS = [
   'export function getUserById(id: number): User | undefined {\n  return users.get(id);\n}\n',
@@ -35,44 +38,88 @@ function* rows(count: number): Generator<ChunkRow> {
   }
 }
 
-export interface MemoryResult {
-  readonly chunks: number;
+interface BuildRun {
   readonly tokens: number;
   readonly peakRssMiB: number;
   readonly seconds: number;
 }
 
-export async function measureBuild(chunks: number): Promise<MemoryResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'xtr-bench-'));
+export interface SizeResult {
+  readonly chunks: number;
+  readonly tokens: number;
+  readonly peakRssMiB: Spread;
+  readonly seconds: Spread;
+}
+
+export interface MemoryResult {
+  readonly sizes: readonly SizeResult[];
+  /** Largest size's peak RSS minus the smallest's, per round. */
+  readonly growthMiB: Spread;
+  readonly load: readonly RunLoad[];
+}
+
+/** A project folder with a catalog of `chunks` rows and a config for the built-in encoder. */
+async function project(dir: string, chunks: number): Promise<string> {
+  mkdirSync(dir);
+  await writeCatalog(join(dir, 'catalog.duckdb'), rows(chunks));
+  writeFileSync(
+    join(dir, 'xtr.config.json'),
+    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }),
+  );
+  return dir;
+}
+
+async function build(dir: string): Promise<BuildRun> {
+  const summary = JSON.parse(await runTypeScript(join(__dirname, 'build-once.ts'), ['xtr.config.json'], dir));
+  return { tokens: summary.tokens, peakRssMiB: summary.peakRssMiB, seconds: summary.elapsedMs / 1000 };
+}
+
+/** Writes one catalog per size once, then builds each size once per round; removes it all after. */
+export async function measureMemory(sizes: readonly number[], rounds: number): Promise<MemoryResult> {
+  const tmp = mkdtempSync(join(tmpdir(), 'xtr-bench-memory-'));
   try {
-    await writeCatalog(join(dir, 'catalog.duckdb'), rows(chunks));
-    writeFileSync(
-      join(dir, 'xtr.config.json'),
-      JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'index' } }),
+    const dirs = await Promise.all(sizes.map((chunks) => project(join(tmp, String(chunks)), chunks)));
+    const { samples, load } = await interleaved(
+      rounds,
+      Object.fromEntries(sizes.map((chunks, i) => [String(chunks), () => build(dirs[i])])),
+      (run) => console.error(`  memory round ${run.round}: ${run.configuration} chunks`),
     );
-    const summary = JSON.parse(await runTypeScript(join(__dirname, 'build-once.ts'), ['xtr.config.json'], dir));
-    return { chunks, tokens: summary.tokens, peakRssMiB: summary.peakRssMiB, seconds: summary.elapsedMs / 1000 };
+    const runs = sizes.map((chunks) => samples[String(chunks)]);
+    const [smallest, largest] = [runs[0], runs[runs.length - 1]];
+    return {
+      sizes: sizes.map((chunks, i) => ({
+        chunks,
+        tokens: runs[i][0].tokens,
+        peakRssMiB: spread(runs[i].map((r) => r.peakRssMiB)),
+        seconds: spread(runs[i].map((r) => r.seconds)),
+      })),
+      growthMiB: spread(largest.map((r, round) => r.peakRssMiB - smallest[round].peakRssMiB)),
+      load,
+    };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+/** One line per size and one for the growth, median (min–max). */
+export function memoryLines(result: MemoryResult): string[] {
+  return [
+    ...result.sizes.map(
+      (s) =>
+        `${String(s.chunks).padStart(8)} chunks ${String(s.tokens).padStart(10)} tokens  peak RSS ${formatSpread(s.peakRssMiB, 1)} MiB  ${formatSpread(s.seconds, 1)} s`,
+    ),
+    `peak RSS growth ${result.sizes[0].chunks} → ${result.sizes[result.sizes.length - 1].chunks} chunks: ${formatSpread(result.growthMiB, 1)} MiB`,
+  ];
+}
+
 async function main() {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '20000,200000' } } });
-  const results: MemoryResult[] = [];
-  for (const size of values.sizes.split(',').map(Number)) {
-    const result = await measureBuild(size);
-    results.push(result);
-    console.log(
-      `${String(result.chunks).padStart(8)} chunks  ${String(result.tokens).padStart(10)} tokens  peak RSS ${result.peakRssMiB.toFixed(1)} MiB  ${result.seconds.toFixed(1)} s`,
-    );
-  }
-  const growth = results[results.length - 1].peakRssMiB - results[0].peakRssMiB;
-  console.log(
-    `peak RSS growth ${results[0].chunks} → ${results[results.length - 1].chunks} chunks: ${growth.toFixed(1)} MiB`,
-  );
+  const { values } = parseArgs({
+    options: { sizes: { type: 'string', default: '20000,200000' }, rounds: { type: 'string', default: '3' } },
+  });
+  const result = await measureMemory(values.sizes.split(',').map(Number), Number(values.rounds));
+  for (const line of memoryLines(result)) console.log(line);
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
-  writeFileSync(join(ROOT, 'dist/bench/memory.json'), `${JSON.stringify({ results, growthMiB: growth }, null, 2)}\n`);
+  writeFileSync(join(ROOT, 'dist/bench/memory.json'), `${JSON.stringify(result, null, 2)}\n`);
 }
 
 if (require.main === module) {

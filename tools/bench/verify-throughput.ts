@@ -1,9 +1,9 @@
 /**
  * Throughput of `verifyIndex` on a float16 index of ≥ 1 GB held in the page cache, beside a
  * baseline: one thread reading the same token file in 16 MiB blocks and hashing it with SHA-256,
- * the part of verify that cannot be split (one SHA-256 stream) done alone on one core. Runs
- * alternate (baseline, verify, baseline, …) so both see the same cache and machine load.
- * Prints JSON: median, min and max GB/s (10^9 bytes) of each, and every run's seconds.
+ * the part of verify that cannot be split (one SHA-256 stream) done alone on one core. Runs are
+ * interleaved (rounds.ts) so both see the same cache and machine load. Prints JSON: median, min
+ * and max GB/s (10^9 bytes) of each and of their per-round ratio, and every run's seconds.
  *
  *   tsx --conditions=@xtr-nx/source tools/bench/verify-throughput.ts [--gb 1.1] [--runs 5]
  */
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { float32ToFloat16, IndexWriter, verifyIndex } from '@xtr-nx/storage';
+import { interleaved, pairedRatio, type RunLoad, spread } from './rounds';
 
 const DIM = 128;
 const TOKENS_PER_CHUNK = 128;
@@ -45,6 +46,9 @@ export interface VerifyThroughput {
   readonly verify: Rate;
   /** The baseline: one thread, sequential 16 MiB reads of the token file + SHA-256 of them. */
   readonly readSha256OneThread: Rate;
+  /** Verify's rate ÷ the baseline's, per round. */
+  readonly verifyVsBaseline: { readonly median: number; readonly min: number; readonly max: number };
+  readonly load: readonly RunLoad[];
 }
 
 /**
@@ -118,18 +122,14 @@ async function timed(run: () => Promise<unknown>): Promise<Timing> {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, cpuSeconds: (user + system) / 1e6 };
 }
 
-function median(sorted: readonly number[]): number {
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+const round = (x: number) => Math.round(x * 1000) / 1000;
 
 function rate(bytes: number, timings: readonly Timing[]): Rate {
-  const gbps = timings.map((t) => bytes / 1e9 / t.seconds).sort((a, b) => a - b);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  const gbps = spread(timings.map((t) => bytes / 1e9 / t.seconds));
   return {
-    medianGBps: round(median(gbps)),
-    minGBps: round(gbps[0]),
-    maxGBps: round(gbps[gbps.length - 1]),
+    medianGBps: round(gbps.median),
+    minGBps: round(gbps.min),
+    maxGBps: round(gbps.max),
     seconds: timings.map((t) => round(t.seconds)),
     cpuSeconds: timings.map((t) => round(t.cpuSeconds)),
   };
@@ -153,30 +153,36 @@ export async function measureVerify(options: VerifyBenchOptions = {}): Promise<V
     const { chunks, bytes } = await writeIndex(dir, gb * 1e9);
     const tokens = join(dir, 'tokens.f16');
     await readAndHash(tokens); // warm the page cache: the bench measures verify, not the disk
-    const verifyTimes: Timing[] = [];
-    const baselineTimes: Timing[] = [];
-    for (let run = 0; run < runs; run++) {
-      baselineTimes.push(await timed(() => readAndHash(tokens)));
-      verifyTimes.push(
-        await timed(async () => {
+    const { samples, load } = await interleaved(runs, {
+      baseline: () => timed(() => readAndHash(tokens)),
+      verify: () =>
+        timed(async () => {
           const report = await verifyIndex(dir);
           if (!report.ok)
             throw new Error(`verify bench: the synthetic index fails verify: ${report.problems.join(' ')}`);
         }),
-      );
-    }
+    });
+    const seconds = (timings: readonly Timing[]) => timings.map((t) => t.seconds);
+    // Equal bytes, so the ratio of rates is the inverse ratio of times.
+    const ratio = pairedRatio(seconds(samples.baseline), seconds(samples.verify));
     const result = {
       tokensFile: 'tokens.f16',
       bytes,
       dim: DIM,
       chunks,
       runs,
-      verify: rate(bytes, verifyTimes),
-      readSha256OneThread: rate(bytes, baselineTimes),
+      verify: rate(bytes, samples.verify),
+      readSha256OneThread: rate(bytes, samples.baseline),
+      verifyVsBaseline: { median: round(ratio.median), min: round(ratio.min), max: round(ratio.max) },
+      load,
     };
     const shown = (r: Rate) => `${r.medianGBps} GB/s (${r.minGBps}–${r.maxGBps})`;
     const size = `${(bytes / 1e9).toFixed(2)} GB, ${runs} runs`;
-    log(`verify ${shown(result.verify)}; read + SHA-256 on one thread ${shown(result.readSha256OneThread)}; ${size}`);
+    const vs = result.verifyVsBaseline;
+    log(
+      `verify ${shown(result.verify)}; read + SHA-256 on one thread ${shown(result.readSha256OneThread)}; ` +
+        `ratio ${vs.median} (${vs.min}–${vs.max}); ${size}`,
+    );
     return result;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
