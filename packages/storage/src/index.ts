@@ -6,5 +6,5 @@ export { IndexWriter, type IndexWriterOptions, type ManifestInput, type WrittenI
 export { IndexReader, maxSim, type ChunkLocation } from './lib/index-reader';
 export { verifyIndex, type ExpectedChunks, type VerifyOptions, type VerifyReport } from './lib/verify-index';
 export { OutputSlot } from './lib/output-slot';
-export { assertReplaceable, resolveOutputDir, type ProtectedPath } from './lib/output-guard';
+export type { ProtectedPath } from './lib/output-guard';
 export { readableIndexDir } from './lib/publish';

@@ -9,7 +9,7 @@ import * as lockfile from 'proper-lockfile';
  * across processes, PID namespaces and containers sharing the folder, where a pid says nothing.
  * A holder that died stops refreshing, and its lock is taken over once it is this old.
  */
-export const LOCK_STALE_MS = 15_000;
+const LOCK_STALE_MS = 15_000;
 const LOCK_REFRESH_MS = 5_000;
 const LOCK_POLL_MS = 500;
 
@@ -29,7 +29,7 @@ export interface OutputLock {
   releaseSync(): void;
 }
 
-export function lockPathOf(outDir: string): string {
+function lockPathOf(outDir: string): string {
   return join(dirname(outDir), `.${basename(outDir)}.xtr-lock`);
 }
 

@@ -14,7 +14,7 @@ import { removeOwnedDir } from './owned-dir';
 const STAGING = 'xtr-staging';
 const RETIRED = 'xtr-retired';
 
-export function siblingPath(outDir: string, kind: typeof STAGING | typeof RETIRED): string {
+function siblingPath(outDir: string, kind: typeof STAGING | typeof RETIRED): string {
   return join(dirname(outDir), `.${basename(outDir)}.${kind}-${randomBytes(6).toString('hex')}`);
 }
 
