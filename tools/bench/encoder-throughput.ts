@@ -25,14 +25,12 @@ import {
   defaultThreads,
   type ResolvedEncoderOptions,
 } from '@xtr-nx/encoder';
+import { DEFAULT_WINDOW } from '@xtr-nx/executor';
 import { codeChunks, encoderFiles, ROOT, testModelDir } from './bench-support';
 import { fieldSpreads, formatSpread, interleaved, pairedRatio, type Spread } from './rounds';
 
-/**
- * Texts per tokenizer call when a window is tokenized at once: a build's default window (the
- * executor's DEFAULT_WINDOW, which it does not export).
- */
-const WINDOW = 256;
+/** Texts per tokenizer call when a window is tokenized at once: a build's default window. */
+const WINDOW = DEFAULT_WINDOW;
 /** Batch sizes swept per model: the candidates the defaults were chosen from. */
 const SWEEP: Record<string, readonly number[]> = { small: [1, 8, 16, 32, 64], 'xtr-base': [1, 2, 4, 8] };
 /** The xtr-base-sized model is by far the slowest: fewer chunks keep its sweep within minutes. */

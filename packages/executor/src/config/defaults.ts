@@ -25,6 +25,12 @@ export const DEFAULT_VERIFY_TARGET_NAME = 'xtr-verify';
 export const DEFAULT_OUTPUT_DIR = 'dist/xtr';
 export const DEFAULT_DTYPE = 'float16';
 export const DEFAULT_TABLE = 'chunks';
+/**
+ * Chunks read, tokenized and sorted by length together. Each window is held at three pipeline
+ * stages at once, so a longer one pads a little less at the price of memory; docs/benchmarks.md
+ * has the sweep.
+ */
+export const DEFAULT_WINDOW = 256;
 
 /** The encoder that needs no download; `builtin:` names are models compiled into the encoder package. */
 export const BUILTIN_MODEL = 'builtin:hash';

@@ -10,7 +10,14 @@ import {
 } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import { applyLimits } from './apply-limits';
-import { BUILTIN_MODEL, DEFAULT_DTYPE, DEFAULT_OUTPUT_DIR, DEFAULT_TABLE, isBuiltinModel } from './defaults';
+import {
+  BUILTIN_MODEL,
+  DEFAULT_DTYPE,
+  DEFAULT_OUTPUT_DIR,
+  DEFAULT_TABLE,
+  DEFAULT_WINDOW,
+  isBuiltinModel,
+} from './defaults';
 import { loadConfig } from './load-config';
 import type { XtrConfig } from './xtr-config';
 
@@ -52,8 +59,6 @@ export interface BuildOptions extends IndexOptions {
   /** Lines to print before building (options that were adjusted, and why). */
   readonly warnings: readonly string[];
 }
-
-export const DEFAULT_WINDOW = 256;
 
 /** The default window, smaller for long maxLengths so that one window stays within its token budget. */
 function defaultWindow(maxLength: number): number {
