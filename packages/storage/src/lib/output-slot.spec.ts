@@ -196,6 +196,20 @@ describe('a publish killed between its two renames', () => {
     expect(readdirSync(root)).toEqual(['index']);
   });
 
+  it('is read from the retired folder when taking the lock fails with a file-system error', async () => {
+    const out = join(root, 'index');
+    await publish(out, 3);
+    renameSync(out, join(root, '.index.xtr-retired-0123456789ab'));
+    // A stale file where the lock folder goes: taking the lock over fails (ENOTDIR), as any write
+    // does for a reader on a read-only mount. The file itself must survive.
+    writeFileSync(join(root, '.index.xtr-lock'), 'not a lock');
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(root, '.index.xtr-lock'), past, past);
+    expect(IndexReader.open(out).docCount).toBe(3);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(join(root, '.index.xtr-lock'), 'utf8')).toBe('not a lock');
+  });
+
   it('is read from the retired folder while a live build holds the lock', async () => {
     const out = join(root, 'index');
     await publish(out, 4);

@@ -45,13 +45,19 @@ export function recoverOutputSync(outDir: string): void {
 /**
  * The folder to read the index at `dir` from. Normally `dir` itself; after a publish that died
  * between its renames, the previous index is put back first. While a build holds the lock (it is
- * between its renames right now), the retired folder is the complete previous index: read that.
+ * between its renames right now), or when the reader cannot take the lock at all, the retired
+ * folder is the complete previous index: read that.
  */
 export function readableIndexDir(dir: string): string {
   if (existsSync(dir)) return dir;
   const retired = siblingsOf(dir, RETIRED);
   if (retired.length === 0) return dir;
-  if (withLockIfFree(dir, () => recoverOutputSync(dir))) return dir;
+  try {
+    if (withLockIfFree(dir, () => recoverOutputSync(dir))) return dir;
+  } catch {
+    // A reader that may not write here (a read-only mount, another user's index) cannot repair
+    // the folder, but the retired index is complete: read it where it is.
+  }
   return retired[0];
 }
 
