@@ -46,16 +46,16 @@ describe('catalog fingerprint', () => {
     expect(await fingerprintOf([...rows, row(2n, 'b')])).not.toBe(base);
   });
 
-  it('hashes content to the first 64 bits of its SHA-256', () => {
-    // sha256('') = e3b0c442 98fc1c14 9afbf4c8 …
-    expect(contentHash('')).toBe(0xe3b0c44298fc1c14n);
+  it('hashes content to the first 128 bits of its SHA-256', () => {
+    // sha256('') = e3b0c442 98fc1c14 9afbf4c8 996fb924 27ae41e4 …
+    expect(contentHash('')).toBe(0xe3b0c44298fc1c149afbf4c8996fb924n);
   });
 
   // Expected digests computed with Python's hashlib from the documented recipe: per row
   // sha256("<id>:<content hash as decimal>"), first 16 bytes summed mod 2^128, then
   // sha256("xtr-catalog-v1:<rows>:<sum in hex>"). A change here changes every cache key.
   it('is the documented digest, byte for byte', async () => {
-    expect(await fingerprintOf(rows)).toBe('1e53a17ab8cfaa2e48915194411c8b864a52a9ef1305a8dd84d51fda91fe0063');
+    expect(await fingerprintOf(rows)).toBe('4d787786a4356ab58ebe8f80b35b4ad25f6cc201bf5331a5ee9ec47189cc4c6c');
     expect(new CatalogFingerprint().digest()).toBe('178089eaf2cd6e3ba982fad01a74ed17c6657e1abaf9900377575cf412e93426');
   });
 });

@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 
-/** 64-bit content hash of one chunk's text: the first 8 bytes of its SHA-256, as a bigint. */
+/**
+ * 128-bit content hash of one chunk's text: the first 16 bytes of its SHA-256, as a bigint. Wide
+ * enough to key reused vectors by text alone (a collision would publish another chunk's vectors).
+ */
 export function contentHash(text: string): bigint {
-  return createHash('sha256').update(text).digest().readBigUInt64BE(0);
+  const digest = createHash('sha256').update(text).digest();
+  return (digest.readBigUInt64BE(0) << 64n) | digest.readBigUInt64BE(8);
 }
 
 const MASK_128 = (1n << 128n) - 1n;

@@ -17,7 +17,9 @@ function batch(firstId: bigint, lengths: number[]) {
   const rows = lengths.reduce((a, b) => a + b, 0);
   const vectors = new Float32Array(rows * DIM);
   for (let r = 0; r < rows; r++) vectors[r * DIM + (r % DIM)] = 1;
-  return [ids, Int32Array.from(lengths), vectors, lengths.map((_, i) => firstId + BigInt(i))] as const;
+  // Content hashes with both 64-bit halves set, so a lost half shows.
+  const hashes = lengths.map((_, i) => ((0xa0n + firstId + BigInt(i)) << 64n) | (firstId + BigInt(i)));
+  return [ids, Int32Array.from(lengths), vectors, hashes] as const;
 }
 
 async function writeIndex(outDir: string, dtype: 'float16' | 'float32', ...batches: ReturnType<typeof batch>[]) {
@@ -72,10 +74,10 @@ describe('IndexWriter', () => {
     expect(metaOf(outDir)).toBe(metaOf(ascending));
     const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'xtr.manifest.json'), 'utf8'));
     expect(manifest(outDir).contentHashes).toEqual([
-      '0000000000000001',
-      '0000000000000002',
-      '0000000000000003',
-      '0000000000000004',
+      '00000000000000a10000000000000001',
+      '00000000000000a20000000000000002',
+      '00000000000000a30000000000000003',
+      '00000000000000a40000000000000004',
     ]);
     expect(manifest(outDir).tokensSha256).toBe(manifest(ascending).tokensSha256);
     expect(readdirSync(outDir).sort()).toEqual(['index.meta.json', 'tokens.f16', 'xtr.manifest.json']);

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ContentHashColumn } from './content-hash';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
 import { manifestPieces, metaPieces, writePieces } from './meta-json';
@@ -9,6 +10,7 @@ import { OutputSlot } from './output-slot';
 import { ARRIVAL_FILE } from './owned-dir';
 import {
   type Dtype,
+  FORMAT_VERSION,
   type IndexManifest,
   ITEM_SIZE,
   MANIFEST_FILE,
@@ -71,7 +73,7 @@ export interface WrittenIndex {
  */
 export class IndexWriter {
   private readonly ids = new GrowableColumn((n) => new BigInt64Array(n));
-  private readonly hashes = new GrowableColumn((n) => new BigUint64Array(n));
+  private readonly hashes = new ContentHashColumn();
   private readonly lengths = new GrowableColumn((n) => new Int32Array(n));
   private readonly checksum: Hash = createHash('sha256');
   /** Cumulative time converting to the stored dtype and writing, for benchmarks. */
@@ -105,7 +107,7 @@ export class IndexWriter {
   /**
    * Appends chunks; `vectors` holds their rows back to back — float32 values, or float16 bits
    * for a float16 index (an encoder that already produced them saves the conversion) — and
-   * `contentHashes` the 64-bit hash of each chunk's text (recorded for verify and incremental builds).
+   * `contentHashes` the 128-bit hash of each chunk's text (recorded for verify and incremental builds).
    */
   async append(
     ids: BigInt64Array,
@@ -178,17 +180,14 @@ export class IndexWriter {
     }
     const ids = this.ids.values();
     const lengths = this.lengths.values();
-    const hashes = this.hashes.values();
     const docCount = order.length;
     const sortedIds = new BigInt64Array(docCount);
     const sortedLengths = new Int32Array(docCount);
-    const sortedHashes = new BigUint64Array(docCount);
     const offsets = new Float64Array(docCount);
     let offset = 0;
     order.forEach((chunk, i) => {
       sortedIds[i] = ids[chunk];
       sortedLengths[i] = lengths[chunk];
-      sortedHashes[i] = hashes[chunk];
       offsets[i] = offset;
       offset += lengths[chunk];
     });
@@ -205,7 +204,7 @@ export class IndexWriter {
     await writeTextFile(
       join(this.staging, MANIFEST_FILE),
       manifestPieces({
-        formatVersion: 1,
+        formatVersion: FORMAT_VERSION,
         ...manifest,
         dim,
         dtype,
@@ -213,7 +212,7 @@ export class IndexWriter {
         totalTokens: this.totalTokens,
         tokensFile: TOKENS_FILE[dtype],
         tokensSha256: checksum.digest('hex'),
-        contentHashes: sortedHashes,
+        contentHashes: this.hashes.ordered(order),
       }),
     );
     await this.slot.publish();

@@ -1,7 +1,8 @@
 import { cut, Examples, isCount, isObject, isPositiveInteger, kindOf, shown } from './describe-value';
 import { describeError } from './file-problems';
 import type { CheckedMeta } from './meta-check';
-import { type Dtype, MANIFEST_FILE, META_FILE, TOKENS_FILE } from './types';
+import { CONTENT_HASH_DIGITS } from './content-hash';
+import { type Dtype, FORMAT_VERSION, MANIFEST_FILE, META_FILE, TOKENS_FILE } from './types';
 
 /** The manifest fields verify relies on, each present only when valid (else a problem says why). */
 export interface CheckedManifest {
@@ -21,14 +22,20 @@ type Test = (value: unknown) => boolean;
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isDtype: Test = (v) => v === 'float16' || v === 'float32';
 const SHA256 = /^[0-9a-f]{64}$/;
-const CONTENT_HASH = /^[0-9a-f]{16}$/;
+const CONTENT_HASH = new RegExp(`^[0-9a-f]{${CONTENT_HASH_DIGITS}}$`);
+const HASHES = `${CONTENT_HASH_DIGITS}-hex-digit strings`;
 
 /**
  * Every field with its type: `required` ones verify needs; the others only describe the build,
  * and older manifests may lack them, but when present they must have the right type.
  */
 const FIELDS: readonly { path: string; test: Test; expected: string; required?: true }[] = [
-  { path: 'formatVersion', test: (v) => v === 1, expected: '1 (the only format this tool reads)', required: true },
+  {
+    path: 'formatVersion',
+    test: (v) => v === FORMAT_VERSION,
+    expected: `${FORMAT_VERSION} (the only format this tool reads; rebuild an index from an older xtr)`,
+    required: true,
+  },
   { path: 'dim', test: isPositiveInteger, expected: 'a positive integer', required: true },
   { path: 'dtype', test: isDtype, expected: '"float16" or "float32"', required: true },
   { path: 'docCount', test: isCount, expected: 'an integer ≥ 0', required: true },
@@ -40,7 +47,7 @@ const FIELDS: readonly { path: string; test: Test; expected: string; required?: 
     expected: '64 lowercase hex digits',
     required: true,
   },
-  { path: 'contentHashes', test: Array.isArray, expected: 'an array of 16-hex-digit strings', required: true },
+  { path: 'contentHashes', test: Array.isArray, expected: `an array of ${HASHES}`, required: true },
   { path: 'tool.name', test: isString, expected: 'a string' },
   { path: 'tool.version', test: isString, expected: 'a string' },
   { path: 'encoder.model', test: isString, expected: 'a string' },
@@ -105,7 +112,7 @@ function contentHashes(list: readonly unknown[] | undefined, problems: string[])
   const bad = new Examples();
   list.forEach((h, i) => (isString(h) && CONTENT_HASH.test(h)) || bad.add(() => `contentHashes[${i}] = ${shown(h)}`));
   if (bad.count === 0) return list as string[];
-  problems.push(`${MANIFEST_FILE}: ${bad.count} contentHashes entry(s) are not 16 lowercase hex digits, e.g. ${bad}.`);
+  problems.push(`${MANIFEST_FILE}: ${bad.count} contentHashes entry(s) are not ${CONTENT_HASH_DIGITS} lowercase hex digits, e.g. ${bad}.`);
   return undefined;
 }
 

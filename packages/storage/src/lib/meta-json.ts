@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { readChunkIds } from './chunk-ids';
-import { formatContentHash } from './content-hash';
+import { type ContentHashes, formatContentHash } from './content-hash';
 import { type IndexManifest, type IndexMeta, META_FILE, StorageError } from './types';
 
 /** A list that can be sliced: plain arrays and typed arrays alike. */
@@ -16,9 +16,9 @@ export type MetaColumns = Omit<IndexMeta, 'chunk_ids' | 'offsets' | 'lengths'> &
   lengths: List;
 };
 
-/** The manifest with content hashes as 64-bit integers, rendered as 16 hex digits. */
+/** The manifest with content hashes as integers, rendered in hex. */
 export type ManifestColumns = Omit<IndexManifest, 'contentHashes'> & {
-  contentHashes: BigUint64Array | readonly bigint[];
+  contentHashes: ContentHashes;
 };
 
 const SLICE = 16_384;
@@ -54,7 +54,7 @@ export function* manifestPieces(manifest: ManifestColumns): Generator<string> {
   yield `${JSON.stringify(rest, null, 2).replace(/\n}$/, '')},\n  "contentHashes": `;
   yield* jsonList(contentHashes.length, (start, end) => {
     const hex: string[] = [];
-    for (let i = start; i < end; i++) hex.push(`"${formatContentHash(contentHashes[i])}"`);
+    for (let i = start; i < end; i++) hex.push(`"${formatContentHash(contentHashes.at(i))}"`);
     return hex.join(',');
   });
   yield '\n}\n';

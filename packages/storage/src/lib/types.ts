@@ -13,7 +13,7 @@ export interface IndexMeta {
 
 /** `xtr.manifest.json`: what this tool knows about an index beyond the Python contract. */
 export interface IndexManifest {
-  formatVersion: 1;
+  formatVersion: typeof FORMAT_VERSION;
   tool: { name: string; version: string };
   /** `normalized`: every row was L2-normalised, so verify checks unit norms. */
   encoder: { model: string; fingerprint: string; normalized: boolean };
@@ -25,9 +25,12 @@ export interface IndexManifest {
   totalTokens: number;
   tokensFile: string;
   tokensSha256: string;
-  /** Per chunk, aligned with `chunk_ids`: 64-bit hash of its text (16 hex digits). */
+  /** Per chunk, aligned with `chunk_ids`: 128-bit hash of its text (32 hex digits), the key of reused vectors. */
   contentHashes: string[];
 }
+
+/** Format 2: 128-bit content hashes (format 1 had 64-bit ones, too short to key reused vectors). */
+export const FORMAT_VERSION = 2;
 
 export const META_FILE = 'index.meta.json';
 export const MANIFEST_FILE = 'xtr.manifest.json';

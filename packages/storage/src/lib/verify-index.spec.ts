@@ -282,9 +282,9 @@ describe('verifyIndex', () => {
         'xtr.manifest.json lacks tokensSha256, contentHashes: rebuild the index.',
       ],
       [
-        'formatVersion 2',
-        editManifest((m) => (m.formatVersion = 2)),
-        'xtr.manifest.json: formatVersion is 2, expected 1 (the only format this tool reads).',
+        'formatVersion 1 (an older xtr)',
+        editManifest((m) => (m.formatVersion = 1)),
+        'xtr.manifest.json: formatVersion is 1, expected 2 (the only format this tool reads; rebuild an index from an older xtr).',
       ],
       [
         'dim as a string',
@@ -319,12 +319,12 @@ describe('verifyIndex', () => {
       [
         'contentHashes: null',
         editManifest((m) => (m.contentHashes = null)),
-        'xtr.manifest.json: contentHashes is null, expected an array of 16-hex-digit strings.',
+        'xtr.manifest.json: contentHashes is null, expected an array of 32-hex-digit strings.',
       ],
       [
-        'content hashes that are not 16 hex digits',
+        'content hashes that are not 32 hex digits',
         editManifest((m) => m.contentHashes.splice(1, 4, 'xyz', m.contentHashes[2], 12, '00000000000000AB')),
-        'xtr.manifest.json: 3 contentHashes entry(s) are not 16 lowercase hex digits, e.g. contentHashes[1] = "xyz", ' +
+        'xtr.manifest.json: 3 contentHashes entry(s) are not 32 lowercase hex digits, e.g. contentHashes[1] = "xyz", ' +
           'contentHashes[3] = 12, contentHashes[4] = "00000000000000AB".',
       ],
       [
