@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { BatchedEncoder, batchingParts } from './batched-encoder';
-import { combineFingerprint, hashFile } from './fingerprint';
+import { encoderFingerprint, hashFile } from './fingerprint';
 import { readNpyMatrix } from './npy';
 import { LAST_HIDDEN_STATE } from './onnx/hf-names';
 import { modelFiles } from './onnx/model-files';
@@ -62,7 +62,7 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
   ]);
   return new BatchedEncoder({
     model,
-    fingerprint: combineFingerprint({
+    fingerprint: encoderFingerprint({
       kind: 'onnx-v1',
       modelHash,
       externalDataHashes,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BatchedEncoder, batchingParts } from '../batched-encoder';
-import { combineFingerprint } from '../fingerprint';
+import { encoderFingerprint } from '../fingerprint';
 import { OnnxTokenModel } from '../onnx/onnx-token-model';
 import { EncoderError, type ResolvedEncoderOptions } from '../types';
 import { BUILTIN_HASH } from './builtin-names';
@@ -46,7 +46,7 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
   const tokenModel = await OnnxTokenModel.load(modelBytes, { source: BUILTIN_HASH, threads: options.threads });
   return new BatchedEncoder({
     model: BUILTIN_HASH,
-    fingerprint: combineFingerprint({
+    fingerprint: encoderFingerprint({
       kind: BUILTIN_HASH,
       version: BUILTIN_HASH_VERSION,
       maxLength: options.maxLength,
