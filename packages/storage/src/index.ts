@@ -8,3 +8,16 @@ export { verifyIndex, type ExpectedChunks, type VerifyOptions, type VerifyReport
 export { OutputSlot } from './lib/output-slot';
 export type { ProtectedPath } from './lib/output-guard';
 export { readableIndexDir } from './lib/publish';
+export { formatContentHash } from './lib/content-hash';
+export { PreviousIndex, type NotReusable, type ReuseKey } from './lib/previous-index';
+export { RowTable } from './lib/row-table';
+export {
+  VectorStore,
+  type NamespaceStats,
+  type PruneResult,
+  type StoreCounters,
+  type StoreEntry,
+  type StoreNamespace,
+  type StoreStats,
+  type VectorStoreOptions,
+} from './lib/vector-store';

@@ -53,9 +53,10 @@ export function createProgram(): Command {
     )
     .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
     .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
+    .option('--full', 'encode every chunk: reuse no vectors from the previous index or the vector store')
     .option(
       '--verbose',
-      'print resolved options, encoder details, a progress line per window and the stack of a failure',
+      'print resolved options, encoder details, where reused vectors came from, a progress line per window and the stack of a failure',
     )
     .action(async (opts: BuildOverrides & { config: string; verbose?: boolean }) => {
       const { config, verbose, ...overrides } = opts;

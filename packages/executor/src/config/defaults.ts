@@ -40,3 +40,9 @@ const BUILTIN_PREFIX = 'builtin:';
 export function isBuiltinModel(model: string): boolean {
   return model.startsWith(BUILTIN_PREFIX);
 }
+
+/** The vector store's folder under the workspace root: `node_modules/.cache` is git-ignored wherever node_modules is. */
+export const DEFAULT_STORE_SUBDIR = 'node_modules/.cache/xtr-nx/vectors';
+export const DEFAULT_STORE_MAX_SIZE = '4GiB';
+/** Environment variable naming the store folder; it wins over `store.dir` (as NX_CACHE_DIRECTORY wins over nx.json). */
+export const STORE_DIR_ENV = 'XTR_STORE_DIR';

@@ -19,6 +19,7 @@ import {
   isBuiltinModel,
 } from './defaults';
 import { loadConfig } from './load-config';
+import { resolveStoreOptions, type StoreOptions } from './store-options';
 import type { XtrConfig } from './xtr-config';
 
 /**
@@ -35,6 +36,8 @@ export type BuildOverrides = Pick<
   /** `output.dir`. */
   outputDir?: string;
   dtype?: Dtype;
+  /** Encode every chunk: reuse no vectors from the previous index or the store (the store is still filled). */
+  full?: boolean;
 };
 
 /** What `xtr fingerprint` and `xtr verify` take from the command line: where the catalog and index are. */
@@ -56,6 +59,10 @@ export interface BuildOptions extends IndexOptions {
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
   readonly window: number;
+  /** Reuse vectors of unchanged chunks (false for a full build). */
+  readonly reuse: boolean;
+  /** The vector store to read (unless `reuse` is false) and fill; undefined when turned off. */
+  readonly store: StoreOptions | undefined;
   /** Lines to print before building (options that were adjusted, and why). */
   readonly warnings: readonly string[];
 }
@@ -143,6 +150,8 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     },
     dtype: overrides.dtype ?? config.output?.dtype ?? DEFAULT_DTYPE,
     window: sizes.window,
+    reuse: !overrides.full,
+    store: resolveStoreOptions(config.store, configDir),
     warnings,
   };
 }

@@ -46,6 +46,15 @@ export interface XtrConfig {
     /** Element type of the token matrix (default `float16`). */
     dtype?: Dtype;
   };
+  /** The local vector store incremental builds reuse vectors from; `false` turns it off. */
+  store?:
+    | false
+    | {
+        /** Store folder (default `node_modules/.cache/xtr-nx/vectors` of the workspace; `XTR_STORE_DIR` wins). */
+        dir?: string;
+        /** Size bound such as `4GiB`; least recently used vectors are pruned beyond it. */
+        maxSize?: string;
+      };
 }
 
 export class ConfigError extends Error {

@@ -9,8 +9,15 @@ import {
   streamChunks,
   type StreamStats,
 } from '@xtr-nx/catalog';
-import { createEncoder, type EncodedBatch, modelFiles, TextEncodingError, type TokenEncoder } from '@xtr-nx/encoder';
-import { IndexWriter, OutputSlot, type ProtectedPath } from '@xtr-nx/storage';
+import {
+  createEncoder,
+  type EncodedBatch,
+  modelFiles,
+  TextEncodingError,
+  type TokenEncoder,
+  type TokenizedWindow,
+} from '@xtr-nx/encoder';
+import { IndexWriter, OutputSlot, type ProtectedPath, RowTable } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
 import type { BuildSummary, StageTimings } from './build-summary';
@@ -18,6 +25,10 @@ import { abortable } from './interrupts';
 import { outputGuards } from './output-guards';
 import { prefetch } from './prefetch';
 import { type BuildLogger, Progress } from './progress';
+import { WindowAssembler } from './reuse/assemble-window';
+import { countWindow, noReuse } from './reuse/reuse-counts';
+import { ReuseSources } from './reuse/reuse-sources';
+import { planWindow, type WindowPlan } from './reuse/window-plan';
 
 export class BuildError extends Error {
   override readonly name = 'BuildError';
@@ -39,19 +50,33 @@ function unhashedModelFiles(model: string): string[] {
     .filter((file) => !basename(file).startsWith(basename(model)));
 }
 
-/** Runs `work`, turning a per-text failure into one that names the chunk. */
-async function naming<T>(batch: ChunkBatch, work: () => Promise<T>): Promise<T> {
+/** Runs `work` on the texts of chunks `ids`, turning a per-text failure into one that names the chunk. */
+async function naming<T>(ids: readonly bigint[], work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof TextEncodingError)
-      throw new BuildError(`Chunk ${batch.ids[error.textIndex]} ${error.message}`);
+    if (error instanceof TextEncodingError) throw new BuildError(`Chunk ${ids[error.textIndex]} ${error.message}`);
     throw error;
   }
 }
 
-/** Catalog windows, timed, each tokenized as soon as it is read. */
-async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: TokenEncoder, stages: StageTimings) {
+/** A catalog window, planned (what to reuse) and its remaining texts tokenized. */
+interface PlannedWindow {
+  readonly batch: ChunkBatch;
+  readonly plan: WindowPlan;
+  /** Ids of the chunks to encode, and their tokens (none when the window reuses every chunk). */
+  readonly encodeIds: readonly bigint[];
+  readonly tokens: TokenizedWindow | undefined;
+}
+
+/** Catalog windows, timed, each planned and tokenized as soon as it is read. */
+async function* plannedWindows(
+  catalog: AsyncIterable<ChunkBatch>,
+  encoder: TokenEncoder,
+  sources: ReuseSources,
+  planned: RowTable,
+  stages: StageTimings,
+): AsyncGenerator<PlannedWindow> {
   const iterator = catalog[Symbol.asyncIterator]();
   for (;;) {
     const reading = performance.now();
@@ -59,9 +84,15 @@ async function* tokenizedWindows(catalog: AsyncIterable<ChunkBatch>, encoder: To
     stages.readMs += performance.now() - reading;
     if (next.done) return;
     const batch = next.value;
-    yield { batch, tokens: await naming(batch, () => encoder.tokenize(batch.contents)) };
+    const plan = await planWindow(batch.contents.map(contentHash), sources, planned);
+    const encodeIds = plan.encode.map((i) => batch.ids[i]);
+    const texts = plan.encode.map((i) => batch.contents[i]);
+    const tokens = texts.length > 0 ? await naming(encodeIds, () => encoder.tokenize(texts)) : undefined;
+    yield { batch, plan, encodeIds, tokens };
   }
 }
+
+const NOTHING_ENCODED: EncodedBatch = { lengths: new Int32Array(0), vectors: new Float32Array(0) };
 
 export interface BuildControl {
   /** Paths the output folder must neither be nor contain, beyond the build's own inputs (e.g. project roots). */
@@ -94,6 +125,8 @@ export async function buildIndex(
   let encoder: TokenEncoder | undefined;
   let writer: IndexWriter | undefined;
   let encoding: Promise<EncodedBatch> | undefined;
+  let sources: ReuseSources | undefined;
+  const reuse = noReuse();
   try {
     catalog = await openCatalog({
       path: options.catalogPath,
@@ -126,6 +159,22 @@ export async function buildIndex(
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
+    sources = await abortable(
+      ReuseSources.open(
+        { reuse: options.reuse, outputDir: slot.outDir, store: options.store },
+        { fingerprint: model.fingerprint, dtype: options.dtype, dim: model.dim },
+        logger,
+      ),
+      signal,
+    );
+    // A learned model of undeclared width shows it only once it runs: one tiny run, so the
+    // store can lend vectors from the first window on.
+    if (sources.needsWidth) {
+      await abortable(model.encode(['x']), signal);
+      sources.widthKnown(model.dim as number);
+    }
+    if (logger.isVerbose) sources.notes.forEach((note) => logger.info(note));
+    const reuseSources = sources;
     const stages: StageTimings = {
       setupMs: performance.now() - started,
       readMs: 0,
@@ -136,33 +185,39 @@ export async function buildIndex(
       writeMs: 0,
     };
     let tokens = 0;
-    /** Hashes, float16 and write of one encoded window. */
-    const store = async ({ batch, encoded }: { batch: ChunkBatch; encoded: EncodedBatch }) => {
-      // The width of a learned model is known once it has run.
-      writer ??= await IndexWriter.create({
-        outDir: slot.outDir,
-        dim: model.dim as number,
-        dtype: options.dtype,
-        slot,
-      });
-      const hashes = batch.contents.map(contentHash);
-      fingerprint.update(batch.ids, hashes);
-      await writer.append(batch.ids, encoded.lengths, encoded.vectors, hashes);
-      tokens += encoded.lengths.reduce((sum, n) => sum + n, 0);
+    // Every text of the build, once: where its rows are in arrival order, once written.
+    const planned = new RowTable(total);
+    let assembler: WindowAssembler | undefined;
+    /** Puts the window's rows together, hashes, converts and writes them. */
+    const store = async ({ batch, plan, encoded }: { batch: ChunkBatch; plan: WindowPlan; encoded: EncodedBatch }) => {
+      // A learned model's width is known once it has run, or from the index it reuses.
+      const dim = (model.dim ?? reuseSources.previous?.dim) as number;
+      reuseSources.widthKnown(dim);
+      writer ??= await IndexWriter.create({ outDir: slot.outDir, dim, dtype: options.dtype, slot });
+      assembler ??= new WindowAssembler(options.dtype, reuseSources, writer, planned);
+      const window = await assembler.assemble(plan, encoded, dim);
+      const arrivalStart = writer.rowsWritten;
+      fingerprint.update(batch.ids, plan.hashes);
+      await writer.append(batch.ids, window.lengths, window.vectors, plan.hashes);
+      assembler.record(plan, window, arrivalStart, dim);
+      countWindow(reuse, plan, window.lengths);
+      tokens += window.lengths.reduce((sum, n) => sum + n, 0);
       progress.update(stats.rows, tokens);
     };
-    let previous: { batch: ChunkBatch; encoded: EncodedBatch } | undefined;
+    let previous: { batch: ChunkBatch; plan: WindowPlan; encoded: EncodedBatch } | undefined;
     const windows = prefetch(
-      tokenizedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, stages),
+      plannedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, sources, planned, stages),
     );
-    for await (const { batch, tokens: tokenized } of windows) {
+    for await (const { batch, plan, encodeIds, tokens: tokenized } of windows) {
       signal?.throwIfAborted();
-      encoding = naming(batch, () => model.encodeTokenized(tokenized));
+      encoding = tokenized
+        ? naming(encodeIds, () => model.encodeTokenized(tokenized))
+        : Promise.resolve(NOTHING_ENCODED);
       // Observed below; this keeps a failure during `store` from leaving it unhandled meanwhile.
       encoding.catch(() => undefined);
       // Window n-1 is stored while onnxruntime encodes window n.
       if (previous) await store(previous);
-      previous = { batch, encoded: await abortable(encoding, signal) };
+      previous = { batch, plan, encoded: await abortable(encoding, signal) };
     }
     if (previous) await store(previous);
     progress.done();
@@ -198,9 +253,12 @@ export async function buildIndex(
       bytes: written.bytes,
       elapsedMs: performance.now() - started,
       stages: { ...stages, ...model.timings, ...done.timings },
+      reuse,
+      store: sources.storeReport,
     };
   } finally {
     await writer?.abort();
+    await sources?.close(signal?.aborted ?? false);
     await slot.release();
     // Interrupted: the process exits next, and the model may still be mid-run; closing native
     // resources under it would only risk a crash.

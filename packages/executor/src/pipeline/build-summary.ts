@@ -1,5 +1,6 @@
-import type { Dtype } from '@xtr-nx/storage';
+import type { Dtype, StoreCounters } from '@xtr-nx/storage';
 import { isBuiltinModel } from '../config/defaults';
+import type { ReuseCounts } from './reuse/reuse-counts';
 
 /** Time spent per pipeline stage (stages overlap, so they may add up to more than the wall time). */
 export interface StageTimings {
@@ -25,6 +26,9 @@ export interface BuildSummary {
   readonly bytes: number;
   readonly elapsedMs: number;
   readonly stages: StageTimings;
+  readonly reuse: ReuseCounts;
+  /** The vector store's activity, when the build used one. */
+  readonly store: { readonly counters: StoreCounters; readonly warnings: readonly string[] } | undefined;
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -40,8 +44,29 @@ export function formatSummary(summary: BuildSummary, display: (path: string) => 
     `  tokens   ${summary.tokens}`,
     `  dim      ${summary.dim} (${summary.dtype}), encoder ${isBuiltinModel(summary.model) ? summary.model : display(summary.model)}`,
     `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
+    `  reuse    ${formatReuse(summary)}`,
     `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
   ].join('\n');
+}
+
+/** Chunks reused, encoded and deduplicated, and the encoding time that saved at this build's rate. */
+function formatReuse({ reuse, stages }: BuildSummary): string {
+  const reused = reuse.fromPrevious + reuse.fromStore;
+  const from = [
+    reuse.fromPrevious > 0 && `${reuse.fromPrevious} from the previous index`,
+    reuse.fromStore > 0 && `${reuse.fromStore} from the vector store`,
+  ].filter(Boolean);
+  const parts = [
+    `${reused} reused${from.length > 0 ? ` (${from.join(', ')})` : ''}`,
+    `${reuse.encoded} encoded`,
+    `${reuse.deduplicated} deduplicated`,
+  ];
+  const encodingMs = stages.tokenizeMs + stages.runMs + stages.postMs;
+  if (reuse.encodedTokens > 0 && reuse.savedTokens > 0) {
+    const savedSeconds = ((encodingMs / reuse.encodedTokens) * reuse.savedTokens) / 1000;
+    parts.push(`~${savedSeconds.toFixed(1)} s of encoding saved`);
+  }
+  return parts.join(', ');
 }
 
 /** Each stage's time as a share of the wall time: where a build spends it besides the model. */

@@ -31,14 +31,18 @@ const workspaces: string[] = [];
 // Imported by spec files only: every workspace made here is removed when its test file ends.
 afterAll(() => workspaces.splice(0).forEach((root) => rmSync(root, { recursive: true, force: true })));
 
-/** A temporary workspace folder with a catalog of `rows` and an `xtr.config.json` pointing at it. */
+/**
+ * A temporary workspace folder with a catalog of `rows` and an `xtr.config.json` pointing at it.
+ * The vector store is off unless `config` sets one: outside a JavaScript workspace it would be
+ * the user's cache folder, shared by every test.
+ */
 export async function makeWorkspace(rows: readonly ChunkRow[], config: object = {}): Promise<string> {
   const root = mkdtempSync(join(tmpdir(), 'xtr-ws-'));
   workspaces.push(root);
   await writeCatalog(join(root, 'catalog.duckdb'), rows);
   writeFileSync(
     join(root, 'xtr.config.json'),
-    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'out/index' }, ...config }),
+    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, output: { dir: 'out/index' }, store: false, ...config }),
   );
   return root;
 }
@@ -85,10 +89,10 @@ export function manyChunks(count: number): ChunkRow[] {
   );
 }
 
-/** A trained tokenizer and a small random transformer (projected to 32) in `dir`. */
-export function writeTestModel(dir: string): TestModel {
+/** A trained tokenizer and a small random transformer (projected to 32, weights from `seed`) in `dir`. */
+export function writeTestModel(dir: string, seed = 1): TestModel {
   const trainingFiles = [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')];
-  return writeEncoderTestModel(dir, { trainingFiles, seed: 1, projectionDim: 32 });
+  return writeEncoderTestModel(dir, { trainingFiles, seed, projectionDim: 32 });
 }
 
 /**

@@ -143,6 +143,22 @@ export class IndexWriter {
     this.totalTokens += rows;
   }
 
+  /** Rows appended so far: where the next chunk's rows will start in arrival order. */
+  get rowsWritten(): number {
+    return this.totalTokens;
+  }
+
+  /**
+   * Reads back `count` appended rows from arrival row `start` into `into` at byte `at`, in the
+   * stored element type: a text that recurs in one build is encoded once and copied after.
+   */
+  async readRows(start: number, count: number, into: Uint8Array, at: number): Promise<void> {
+    const rowBytes = this.options.dim * ITEM_SIZE[this.options.dtype];
+    const bytes = count * rowBytes;
+    const { bytesRead } = await this.tokens.read(into, at, bytes, start * rowBytes);
+    if (bytesRead !== bytes) throw new StorageError(`readRows: rows ${start}..${start + count} were never appended.`);
+  }
+
   /** The batch in the stored element type. */
   private encode(vectors: Float32Array | Uint16Array): Float32Array | Uint16Array {
     if (vectors instanceof Uint16Array) {
