@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@xtr-nx/encoder';
+import { type CacheAction, type CacheOptions, runCache } from '../cache/run-cache';
 import { runBuild } from '../pipeline/run-build';
 import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
@@ -106,6 +107,34 @@ export function createProgram(): Command {
         ? 0
         : 1;
     });
+  const cache = program
+    .command('cache')
+    .description('The local vector store incremental builds reuse vectors from: inspect, prune, clear');
+  const cacheAction = (action: CacheAction, description: string) =>
+    cache
+      .command(action)
+      .description(description)
+      .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME} (its "store" section)`, CONFIG_FILE_NAME)
+      .option('--json', 'print JSON instead of text')
+      .option('--verbose', STACK_HELP);
+  const runCacheAction =
+    (action: CacheAction) =>
+    async ({ verbose, ...options }: CacheOptions & { verbose?: boolean }) => {
+      const logger = { ...consoleLogger, isVerbose: verbose };
+      try {
+        await runCache(action, options, process.cwd(), logger);
+      } catch (error) {
+        reportFailure(`cache ${action}`, error, logger);
+        process.exitCode = 1;
+      }
+    };
+  cacheAction('stats', 'entries and bytes per encoder, and when they were last used').action(runCacheAction('stats'));
+  cacheAction('prune', 'remove least recently used vectors until the store fits its size bound')
+    .option('--max-size <size>', 'bound to prune to, such as 1GiB (default: store.maxSize of the config)')
+    .action(runCacheAction('prune'));
+  cacheAction('clear', 'remove every vector the store holds (files it did not write stay)').action(
+    runCacheAction('clear'),
+  );
   return program;
 }
 

@@ -64,7 +64,7 @@ function formatReuse({ reuse, stages }: BuildSummary): string {
   const encodingMs = stages.tokenizeMs + stages.runMs + stages.postMs;
   if (reuse.encodedTokens > 0 && reuse.savedTokens > 0) {
     const savedSeconds = ((encodingMs / reuse.encodedTokens) * reuse.savedTokens) / 1000;
-    parts.push(`~${savedSeconds.toFixed(1)} s of encoding saved`);
+    parts.push(`~${savedSeconds.toFixed(2)} s of encoding saved`);
   }
   return parts.join(', ');
 }
