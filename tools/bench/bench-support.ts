@@ -42,13 +42,19 @@ export function catalogRows(texts: readonly string[]): ChunkRow[] {
 /**
  * Runs a TypeScript file in one fresh node process (tsx as a loader), so its peak RSS and
  * timings are its own; resolves to its stdout (its result), while its stderr (progress, errors)
- * shows as it comes.
+ * shows as it comes. `env`, when given, is the child's whole environment instead of this one's.
  */
-export async function runTypeScript(file: string, args: readonly string[], cwd?: string): Promise<string> {
+export async function runTypeScript(
+  file: string,
+  args: readonly string[],
+  cwd?: string,
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
   const tsx = pathToFileURL(require.resolve('tsx')).href;
   const { stdout } = await execa(process.execPath, ['--conditions=@xtr-nx/source', '--import', tsx, file, ...args], {
     cwd,
     stderr: 'inherit',
+    ...(env && { env, extendEnv: false }),
   });
   return stdout;
 }

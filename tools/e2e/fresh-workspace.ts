@@ -213,13 +213,44 @@ async function main() {
       out,
     );
 
-    step('one chunk changed in the git-ignored catalog: a miss');
+    step('one chunk changed in the git-ignored catalog: a miss that encodes only that chunk');
     await writeCatalog(
       catalog,
       rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)),
     );
     out = await nx(ws, 'run', 'search:xtr-index');
-    check(!cacheHit(out, 'search:xtr-index'), 'a changed chunk must rebuild', out);
+    // Nx leaves a target's outputs in place on a cache miss: the previous index lends the rest.
+    check(
+      !cacheHit(out, 'search:xtr-index') && /reuse +3 reused \(3 from the previous index\), 1 encoded/.test(out),
+      'a changed chunk must rebuild, encoding that chunk alone',
+      out,
+    );
+    const edited = digest(index);
+
+    step('index folder gone and one more chunk changed: the vector store lends the rest');
+    rmSync(index, { recursive: true });
+    await writeCatalog(
+      catalog,
+      rows((r) => ({
+        ...r,
+        content: `${r.content}${r.id === 101n ? '// edited\n' : r.id === 102n ? '// again\n' : ''}`,
+      })),
+    );
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(
+      /reuse +3 reused \(3 from the vector store\), 1 encoded/.test(out) &&
+        existsSync(join(ws, 'node_modules/.cache/xtr-nx/vectors/CACHEDIR.TAG')),
+      'the store under node_modules/.cache should lend the unchanged chunks',
+      out,
+    );
+    out = await nx(ws, 'run', 'search:xtr-index', '--full', '--skip-nx-cache');
+    check(/reuse +0 reused, 4 encoded/.test(out), '--full must encode every chunk', out);
+    await writeCatalog(
+      catalog,
+      rows((r) => (r.id === 101n ? { ...r, content: `${r.content}// edited\n` } : r)),
+    );
+    out = await nx(ws, 'run', 'search:xtr-index');
+    check(cacheHit(out, 'search:xtr-index') && digest(index) === edited, 'back to the edited catalog: a hit', out);
 
     step('catalog rewritten with the same rows (new file, other row order): a hit');
     const before = createHash('sha256').update(readFileSync(catalog)).digest('hex');

@@ -13,11 +13,8 @@ export { PreviousIndex, type NotReusable, type ReuseKey } from './lib/previous-i
 export { RowTable } from './lib/row-table';
 export {
   VectorStore,
-  type NamespaceStats,
-  type PruneResult,
   type StoreCounters,
   type StoreEntry,
   type StoreNamespace,
   type StoreStats,
-  type VectorStoreOptions,
 } from './lib/vector-store';

@@ -23,13 +23,16 @@ export function parseSize(text: string): number {
   return Math.floor(Number(amount) * scale);
 }
 
-/** The nearest folder at or above `from` with an nx.json or package.json: the workspace the config belongs to. */
-function workspaceRoot(from: string): string | undefined {
+/** The nearest folder at or above `from` holding `file`. */
+function nearest(from: string, file: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json')) || existsSync(join(dir, 'package.json'))) return dir;
+    if (existsSync(join(dir, file))) return dir;
     if (dirname(dir) === dir) return undefined;
   }
 }
+
+/** The workspace a config belongs to: the Nx workspace (not a project's own package.json), else the npm package. */
+const workspaceRoot = (from: string) => nearest(from, 'nx.json') ?? nearest(from, 'package.json');
 
 /** Outside any JavaScript workspace, the user's cache folder (XDG). */
 function userCacheDir(env: NodeJS.ProcessEnv): string {

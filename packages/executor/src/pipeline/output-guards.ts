@@ -34,6 +34,7 @@ export function outputGuards(options: BuildOptions, extra: readonly ProtectedPat
     { path: globBase(options.catalogPath), what: 'the catalog' },
     { path: options.configPath, what: 'the config file' },
     ...modelFiles,
+    ...(options.store ? [{ path: options.store.dir, what: 'the vector store' }] : []),
     { path: process.cwd(), what: 'the current directory' },
     ...(root ? [{ path: root, what: 'the workspace root' }] : []),
     ...extra,

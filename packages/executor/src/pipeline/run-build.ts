@@ -24,6 +24,8 @@ export async function runBuild(
     outputDir = options.outputDir;
     const summary = await buildIndex(options, logger, { protect, signal: interrupts.signal });
     logger.info(formatSummary(summary, (path) => displayPath(path, cwd)));
+    // Store trouble never fails a build, but the user should know why later builds encode more.
+    for (const warning of summary.store?.warnings ?? []) logger.info(`warning: ${warning}`);
     if (logger.isVerbose) logger.info(`  stages   ${formatStages(summary)}`);
     return true;
   } catch (error) {

@@ -112,7 +112,9 @@ function contentHashes(list: readonly unknown[] | undefined, problems: string[])
   const bad = new Examples();
   list.forEach((h, i) => (isString(h) && CONTENT_HASH.test(h)) || bad.add(() => `contentHashes[${i}] = ${shown(h)}`));
   if (bad.count === 0) return list as string[];
-  problems.push(`${MANIFEST_FILE}: ${bad.count} contentHashes entry(s) are not ${CONTENT_HASH_DIGITS} lowercase hex digits, e.g. ${bad}.`);
+  problems.push(
+    `${MANIFEST_FILE}: ${bad.count} contentHashes entry(s) are not ${CONTENT_HASH_DIGITS} lowercase hex digits, e.g. ${bad}.`,
+  );
   return undefined;
 }
 

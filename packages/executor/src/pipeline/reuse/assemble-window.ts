@@ -55,9 +55,10 @@ export class WindowAssembler {
     const window = new Uint8Array(this.scratch, 0, rows * rowBytes);
     const source = bytesOf(encodedVectors);
     const reads: Promise<void>[] = [];
+    const { previous } = this.sources;
     let run: { start: number; count: number; at: number } | undefined;
     const flushRun = () => {
-      if (run) reads.push(this.sources.previous!.read(run.start, run.count, window, run.at));
+      if (run && previous) reads.push(previous.read(run.start, run.count, window, run.at));
       run = undefined;
     };
     origins.forEach((origin, i) => {
