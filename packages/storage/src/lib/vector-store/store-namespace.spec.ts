@@ -136,4 +136,15 @@ describe('StoreNamespace', () => {
     await ns.close();
     expect(existsSync(dir)).toBe(false);
   });
+
+  it('skips writes beyond a 32 MiB backlog instead of holding them, and says so once', async () => {
+    const ns = open({ encoder: 'fast', dtype: 'float16', dim: 512 });
+    // 48 MiB of 1 MiB entries handed over at once, faster than any disk takes them.
+    for (let i = 0; i < 48; i++) ns.put(keyOf(i), 1024, rowsOf(i, 1024 * 512 * 2));
+    await ns.close();
+    expect(ns.counters.written + ns.counters.failed).toBe(48);
+    expect(ns.counters.failed).toBeGreaterThanOrEqual(48 - 33);
+    expect(ns.warnings).toHaveLength(1);
+    expect(ns.warnings[0]).toMatch(/faster than the disk stored them, so writes beyond a 32 MiB backlog were skipped/);
+  });
 });

@@ -21,7 +21,7 @@ const CAUSE: Record<string, string> = {
 };
 
 function fixFor(code: string | undefined, dir: string): string {
-  if (code === 'ENOSPC' || code === 'EDQUOT') return 'Free some space, or lower store.maxBytes.';
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'Free some space, or lower store.maxSize.';
   if (code && Object.hasOwn(CAUSE, code)) return `Make ${dir} writable, or choose another store.dir.`;
   return 'Check the folder, or choose another store.dir.';
 }
@@ -35,6 +35,17 @@ export class StoreWarnings {
   private readonly seen = new Set<string>();
 
   constructor(private readonly dir: string) {}
+
+  /** Writes dropped because the encoder produced vectors faster than the disk took them: memory stays bounded. */
+  skipped(backlogMiB: number): void {
+    if (this.seen.has('skip')) return;
+    this.seen.add('skip');
+    this.list.push(
+      `Vector store ${this.dir}: the encoder produced vectors faster than the disk stored them, so writes beyond a ` +
+        `${backlogMiB} MiB backlog were skipped and later builds encode those chunks again. The build itself is unaffected; ` +
+        'a fast encoder (builtin:hash) re-encodes about as fast as it reads, and a faster disk for store.dir keeps more.',
+    );
+  }
 
   add(action: StoreAction, error: unknown): void {
     const code = errorCode(error);
