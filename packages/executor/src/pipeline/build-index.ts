@@ -26,7 +26,7 @@ import { outputGuards } from './output-guards';
 import { prefetch } from './prefetch';
 import { type BuildLogger, Progress } from './progress';
 import { WindowAssembler } from './reuse/assemble-window';
-import { countWindow, noReuse } from './reuse/reuse-counts';
+import { countWindow, encodingSavedMs, noReuse } from './reuse/reuse-counts';
 import { ReuseSources } from './reuse/reuse-sources';
 import { planWindow, type WindowPlan } from './reuse/window-plan';
 
@@ -254,6 +254,7 @@ export async function buildIndex(
       elapsedMs: performance.now() - started,
       stages: { ...stages, ...model.timings, ...done.timings },
       reuse,
+      encodingSavedMs: encodingSavedMs(reuse, model.timings, sources),
       store: sources.storeReport,
     };
   } finally {

@@ -27,6 +27,8 @@ export interface BuildSummary {
   readonly elapsedMs: number;
   readonly stages: StageTimings;
   readonly reuse: ReuseCounts;
+  /** Estimated encoding time reuse saved, when an encoding speed is known (see `encodingSavedMs`). */
+  readonly encodingSavedMs: number | undefined;
   /** The vector store's activity, when the build used one. */
   readonly store: { readonly counters: StoreCounters; readonly warnings: readonly string[] } | undefined;
 }
@@ -49,8 +51,8 @@ export function formatSummary(summary: BuildSummary, display: (path: string) => 
   ].join('\n');
 }
 
-/** Chunks reused, encoded and deduplicated, and the encoding time that saved at this build's rate. */
-function formatReuse({ reuse, stages }: BuildSummary): string {
+/** Chunks reused, encoded and deduplicated, and the encoding time that saved. */
+function formatReuse({ reuse, encodingSavedMs }: BuildSummary): string {
   const reused = reuse.fromPrevious + reuse.fromStore;
   const from = [
     reuse.fromPrevious > 0 && `${reuse.fromPrevious} from the previous index`,
@@ -61,11 +63,7 @@ function formatReuse({ reuse, stages }: BuildSummary): string {
     `${reuse.encoded} encoded`,
     `${reuse.deduplicated} deduplicated`,
   ];
-  const encodingMs = stages.tokenizeMs + stages.runMs + stages.postMs;
-  if (reuse.encodedTokens > 0 && reuse.savedTokens > 0) {
-    const savedSeconds = ((encodingMs / reuse.encodedTokens) * reuse.savedTokens) / 1000;
-    parts.push(`~${savedSeconds.toFixed(2)} s of encoding saved`);
-  }
+  if (encodingSavedMs !== undefined) parts.push(`~${(encodingSavedMs / 1000).toFixed(1)} s of encoding saved`);
   return parts.join(', ');
 }
 

@@ -84,6 +84,16 @@ export class ReuseSources {
     this.namespace?.keep(formatContentHash(hash), tokens, rows);
   }
 
+  /** Encoding speed (tokens/s) an earlier build with this encoder recorded in the store. */
+  encodingRate(): number | undefined {
+    return this.namespace?.encodingRate();
+  }
+
+  /** Records this build's encoding speed in the store, for later builds' estimates. */
+  recordEncodingRate(tokensPerSecond: number): void {
+    this.namespace?.recordEncodingRate(tokensPerSecond);
+  }
+
   /** Store counters and warnings, once the build is over. */
   get storeReport() {
     return this.namespace && { counters: this.namespace.counters, warnings: this.namespace.warnings };

@@ -147,4 +147,24 @@ describe('StoreNamespace', () => {
     expect(ns.warnings).toHaveLength(1);
     expect(ns.warnings[0]).toMatch(/faster than the disk stored them, so writes beyond a 32 MiB backlog were skipped/);
   });
+
+  it('remembers the encoding speed a build recorded, across builds that record none', async () => {
+    const first = open();
+    expect(first.encodingRate()).toBeUndefined();
+    first.put(keyOf(1), 3, rowsOf(1, BYTES));
+    first.recordEncodingRate(1234.4);
+    await first.close();
+    const second = open();
+    second.put(keyOf(2), 3, rowsOf(2, BYTES));
+    await second.close();
+    expect(open().encodingRate()).toBe(1234);
+    expect(
+      JSON.parse(readFileSync(join(dirname(dirname(entryFile(dir, keyOf(1)))), 'namespace.json'), 'utf8')),
+    ).toEqual({
+      encoder: 'enc-a',
+      dtype: 'float16',
+      dim: 4,
+      tokensPerSecond: 1234,
+    });
+  });
 });

@@ -38,6 +38,7 @@ export class NamespaceHandle implements StoreNamespace {
   private ready?: Promise<void>;
   private writtenBytes = 0;
   private closing?: Promise<void>;
+  private rate?: number;
 
   constructor(private readonly context: NamespaceContext) {
     this.problems = new StoreWarnings(context.storeDir);
@@ -89,8 +90,26 @@ export class NamespaceHandle implements StoreNamespace {
     this.write(key, encodeEntry(this.context.key, key, tokens, rows));
   }
 
+  encodingRate(): number | undefined {
+    try {
+      const { tokensPerSecond } = JSON.parse(readFileSync(join(this.context.dir, NAMESPACE_FILE), 'utf8'));
+      return typeof tokensPerSecond === 'number' && tokensPerSecond > 0 ? tokensPerSecond : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  recordEncodingRate(tokensPerSecond: number): void {
+    this.rate = tokensPerSecond;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.background.drained().then(async () => {
+      if (this.rate !== undefined && !this.unusable('write')) {
+        await (this.ready ??= this.prepare())
+          .then(() => this.writeNamespaceFile())
+          .catch((error) => this.problems.add('write', error));
+      }
       if (this.writtenBytes === 0) return;
       await this.context.settle(this.writtenBytes).catch((error) => this.problems.add('maintain', error));
     });
@@ -148,7 +167,15 @@ export class NamespaceHandle implements StoreNamespace {
   private async prepare(): Promise<void> {
     await claimStoreDir(this.context.storeDir);
     await mkdir(this.context.dir, { recursive: true });
+    await this.writeNamespaceFile();
+  }
+
+  /** What the namespace is for (read by `stats`) and, once measured, the encoder's speed. */
+  private async writeNamespaceFile(): Promise<void> {
     const { encoder, dtype, dim } = this.context.key;
-    await writeAtomic(join(this.context.dir, NAMESPACE_FILE), `${JSON.stringify({ encoder, dtype, dim }, null, 2)}\n`);
+    // A build that measured nothing keeps the speed an earlier one recorded.
+    const rate = this.rate ?? this.encodingRate();
+    const described = { encoder, dtype, dim, ...(rate !== undefined && { tokensPerSecond: Math.round(rate) }) };
+    await writeAtomic(join(this.context.dir, NAMESPACE_FILE), `${JSON.stringify(described, null, 2)}\n`);
   }
 }

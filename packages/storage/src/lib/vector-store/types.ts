@@ -40,6 +40,10 @@ export interface StoreNamespace {
   keep(key: string, tokens: number, rows: Uint8Array): void;
   /** Newly encoded vectors: written in the background. */
   put(key: string, tokens: number, rows: Uint8Array): void;
+  /** Encoding speed (tokens/s) an earlier build with this encoder measured, if one recorded it. */
+  encodingRate(): number | undefined;
+  /** Records this build's encoding speed, written at `close`: later builds estimate the time reuse saved with it. */
+  recordEncodingRate(tokensPerSecond: number): void;
   /** Waits for background writes, then prunes if the store may exceed its bound. Never throws for store I/O. */
   close(): Promise<void>;
 }
