@@ -159,24 +159,21 @@ export async function buildIndex(
     const stats: StreamStats = { rows: 0, nullIds: 0 };
     const progress = new Progress(total, logger);
     const fingerprint = new CatalogFingerprint();
+    const opening = performance.now();
     sources = await abortable(
       ReuseSources.open(
         { reuse: options.reuse, outputDir: slot.outDir, store: options.store },
-        { fingerprint: model.fingerprint, dtype: options.dtype, dim: model.dim },
+        model,
+        options.dtype,
         logger,
       ),
       signal,
     );
-    // A learned model of undeclared width shows it only once it runs: one tiny run, so the
-    // store can lend vectors from the first window on.
-    if (sources.needsWidth) {
-      await abortable(model.encode(['x']), signal);
-      sources.widthKnown(model.dim as number);
-    }
     if (logger.isVerbose) sources.notes.forEach((note) => logger.info(note));
     const reuseSources = sources;
     const stages: StageTimings = {
-      setupMs: performance.now() - started,
+      setupMs: opening - started,
+      reuseSetupMs: performance.now() - opening,
       readMs: 0,
       tokenizeMs: 0,
       runMs: 0,

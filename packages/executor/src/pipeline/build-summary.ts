@@ -6,6 +6,8 @@ import type { ReuseCounts } from './reuse/reuse-counts';
 export interface StageTimings {
   /** Opening the catalog and loading the encoder (model, tokenizer, fingerprint): once per build. */
   setupMs: number;
+  /** Checking the previous index before it may lend vectors (verify, checksum included) and opening the store. */
+  reuseSetupMs: number;
   readMs: number;
   tokenizeMs: number;
   runMs: number;

@@ -1,15 +1,11 @@
 import { formatContentHash, PreviousIndex, type StoreEntry, type StoreNamespace, VectorStore } from '@xtr-nx/storage';
+import type { TokenEncoder } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 import type { StoreOptions } from '../../config/store-options';
 import type { BuildLogger } from '../progress';
 
-/** What a build's vectors are made by; reused vectors must have been made by the same. */
-export interface ReuseKey {
-  readonly fingerprint: string;
-  readonly dtype: Dtype;
-  /** Known before the first run for most models; a learned model of unknown width reveals it then. */
-  readonly dim: number | undefined;
-}
+/** The encoder as reuse sees it: what its vectors are keyed by, and a way to learn its width. */
+type ReuseEncoder = Pick<TokenEncoder, 'fingerprint' | 'dim' | 'encode'>;
 
 export interface ReuseSettings {
   /** Read vectors from the previous index and the store (false: a full build). */
@@ -30,14 +26,17 @@ export class ReuseSources {
     readonly previous: PreviousIndex | undefined,
     private readonly store: VectorStore | undefined,
     private readonly readStore: boolean,
-    private readonly key: ReuseKey,
+    private readonly key: { readonly fingerprint: string; readonly dtype: Dtype },
     readonly notes: readonly string[],
-  ) {
-    const dim = key.dim ?? previous?.dim;
-    if (dim !== undefined) this.widthKnown(dim);
-  }
+  ) {}
 
-  static async open(settings: ReuseSettings, key: ReuseKey, logger: BuildLogger): Promise<ReuseSources> {
+  static async open(
+    settings: ReuseSettings,
+    encoder: ReuseEncoder,
+    dtype: Dtype,
+    logger: BuildLogger,
+  ): Promise<ReuseSources> {
+    const key = { fingerprint: encoder.fingerprint, dtype };
     const notes: string[] = [];
     let previous: PreviousIndex | undefined;
     if (settings.reuse) {
@@ -56,12 +55,13 @@ export class ReuseSources {
         logger.info(`warning: ${(error as Error).message} The build goes on without the vector store.`);
       }
     }
-    return new ReuseSources(previous, store, settings.reuse, key, notes);
-  }
-
-  /** Whether the store could lend vectors but waits for the encoder's width to open. */
-  get needsWidth(): boolean {
-    return this.readStore && this.store !== undefined && this.namespace === undefined;
+    const sources = new ReuseSources(previous, store, settings.reuse, key, notes);
+    // A learned model of undeclared width shows it only once it runs: one tiny run, so the
+    // store can lend vectors from the first window on.
+    if (encoder.dim === undefined && previous === undefined && sources.readStore && store) await encoder.encode(['x']);
+    const dim = encoder.dim ?? previous?.dim;
+    if (dim !== undefined) sources.widthKnown(dim);
+    return sources;
   }
 
   /** The store keys vectors by width too: usable once the width is known. */
