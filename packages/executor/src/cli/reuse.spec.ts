@@ -55,6 +55,23 @@ describe('xtr build, estimating the time reuse saved', () => {
   });
 });
 
+describe('two builds sharing one vector store at the same time', () => {
+  it('leave it intact: a third build takes every vector from it and equals a full build', async () => {
+    const root = await makeWorkspace(manyChunks(400), { store: { dir: 'store' } });
+    const [a, b] = await Promise.all([
+      runCli(['build', '--threads', '1', '--output-dir', 'a'], root),
+      runCli(['build', '--threads', '1', '--output-dir', 'b'], root),
+    ]);
+    expect([a.exitCode, b.exitCode]).toEqual([0, 0]);
+    const third = await runCli(['build', '--threads', '1', '--output-dir', 'c'], root);
+    expect(third.stdout).toMatch(/reuse +400 reused \(400 from the vector store\), 0 encoded, 0 deduplicated/);
+    expect(third.stdout).not.toContain('warning');
+    const full = await runCli(['build', '--threads', '1', '--output-dir', 'full', '--full'], root);
+    expect(full.exitCode).toBe(0);
+    for (const file of INDEX_FILES) expect(sha(join(root, 'c', file))).toBe(sha(join(root, 'full', file)));
+  });
+});
+
 describe('xtr cache', () => {
   it('reports the store, prunes it to a bound and clears it', async () => {
     const root = await makeWorkspace(manyChunks(12), { store: { dir: 'store', maxSize: '1GiB' } });
