@@ -18,3 +18,4 @@ export {
   type StoreNamespace,
   type StoreStats,
 } from './lib/vector-store';
+export { mergeIndexes, type MergeOptions } from './lib/merge/merge-indexes';
