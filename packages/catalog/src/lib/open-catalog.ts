@@ -27,6 +27,8 @@ export interface CatalogConnection {
   readonly memoryLimit: string;
   /** SQL that reads `id` as an exact BIGINT, whatever integer or text type the catalog stores it as. */
   readonly idExpression: string;
+  /** Lower-case names of the table's columns. */
+  readonly columns: ReadonlySet<string>;
   close(): void;
 }
 
@@ -49,7 +51,8 @@ export async function openCatalog(options: CatalogOptions): Promise<CatalogConne
     if (folder) await checkViewPaths(connection, folder, options.path);
     const columns = await describeTable(connection, options.path, table, folder);
     const idExpression = await checkColumns(connection, target, columns);
-    return { ...target, connection, idExpression, close };
+    const names = new Set([...columns.keys()].map((name) => name.toLowerCase()));
+    return { ...target, connection, idExpression, columns: names, close };
   } catch (error) {
     close();
     throw error;

@@ -60,6 +60,29 @@ describe('streamChunks', () => {
     expect(batches[0].contents).toEqual(['', 'neg']);
   });
 
+  it('reads only the chunks asked for, by exact 64-bit id, with their uris when asked', async () => {
+    const path = join(dir, 'c.duckdb');
+    const big = 9223372036854775807n;
+    await writeCatalog(path, [row(1n, 'a'), row(2n, 'b'), row(big, 'c'), row(4n, 'd'), row(5n, 'e')]);
+    const catalog = await openCatalog({ path });
+    try {
+      const stats: StreamStats = { rows: 0, nullIds: 0 };
+      const batches: ChunkBatch[] = [];
+      const ids = BigInt64Array.of(big, 4n, 1n, 99n);
+      for await (const batch of streamChunks(catalog, stats, { ids, uris: true })) batches.push(batch);
+      // A join: rows come in no particular order.
+      const rows = batches.flatMap((b) => [...b.ids].map((id, i) => [id, b.contents[i], b.uris?.[i]]));
+      expect(rows.sort((x, y) => String(x[1]).localeCompare(String(y[1])))).toEqual([
+        [1n, 'a', 'file1.ts'],
+        [big, 'c', `file${big}.ts`],
+        [4n, 'd', 'file4.ts'],
+      ]);
+      expect(stats.rows).toBe(3);
+    } finally {
+      catalog.close();
+    }
+  });
+
   it('reads a view over the chunks, as Parquet-backed catalogs are', async () => {
     const path = join(dir, 'c.duckdb');
     await writeCatalog(path, [row(1n, 'a'), row(2n, 'b')]);

@@ -36,9 +36,14 @@ export async function* streamChunks(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const table = quoteIdentifier(catalog.table);
   stats.nullIds = await countRows(catalog, 'id IS NULL');
-
+  const uri = options.uris && catalog.columns.has('uri') ? 'uri' : 'NULL';
+  const only = options.ids
+    ? ` AND ${catalog.idExpression} IN (SELECT id FROM ${await idTable(catalog, options.ids)})`
+    : '';
   const result = await catalog.connection
-    .stream(`SELECT ${catalog.idExpression} AS id, coalesce(content, '') AS content FROM ${table} WHERE id IS NOT NULL`)
+    .stream(
+      `SELECT ${catalog.idExpression} AS id, coalesce(content, '') AS content, ${uri} AS uri FROM ${table} WHERE id IS NOT NULL${only}`,
+    )
     .catch((error: Error) => {
       throw catalogReadError(catalog, `reading "${catalog.table}" failed`, error);
     });
@@ -48,27 +53,47 @@ export async function* streamChunks(
     });
   let ids: bigint[] = [];
   let contents: string[] = [];
+  let uris: (string | null)[] = [];
+  const batch = (): ChunkBatch => {
+    stats.rows += ids.length;
+    return { ids: BigInt64Array.from(ids), contents, ...(options.uris && { uris }) };
+  };
   for (let chunk = await fetchChunk(); chunk && chunk.rowCount > 0; chunk = await fetchChunk()) {
-    const [chunkIds, chunkContents] = readColumns(chunk);
+    const [chunkIds, chunkContents, chunkUris] = readColumns(chunk);
     for (let row = 0; row < chunkIds.length; row++) {
       ids.push(chunkIds[row]);
       contents.push(chunkContents[row]);
+      uris.push(chunkUris[row]);
       if (ids.length === batchSize) {
-        stats.rows += ids.length;
-        yield { ids: BigInt64Array.from(ids), contents };
+        yield batch();
         ids = [];
         contents = [];
+        uris = [];
       }
     }
   }
-  if (ids.length > 0) {
-    stats.rows += ids.length;
-    yield { ids: BigInt64Array.from(ids), contents };
-  }
+  if (ids.length > 0) yield batch();
 }
 
-function readColumns(chunk: DuckDBDataChunk): [bigint[], string[]] {
-  return [chunk.getColumnValues(0) as bigint[], chunk.getColumnValues(1) as string[]];
+function readColumns(chunk: DuckDBDataChunk): [bigint[], string[], (string | null)[]] {
+  return [
+    chunk.getColumnValues(0) as bigint[],
+    chunk.getColumnValues(1) as string[],
+    chunk.getColumnValues(2) as (string | null)[],
+  ];
+}
+
+/** A temporary table of `ids` on the catalog's connection (the catalog itself is never written). */
+async function idTable(catalog: CatalogConnection, ids: BigInt64Array): Promise<string> {
+  const name = 'xtr_selected_ids';
+  await catalog.connection.run(`CREATE OR REPLACE TEMP TABLE ${name} (id BIGINT)`);
+  const appender = await catalog.connection.createAppender(name, 'main', 'temp');
+  for (const id of ids) {
+    appender.appendBigInt(id);
+    appender.endRow();
+  }
+  appender.closeSync();
+  return `temp.main.${name}`;
 }
 
 /** Streams the whole catalog once and returns its `CatalogFingerprint` digest and chunk count. */

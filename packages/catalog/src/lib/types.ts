@@ -4,6 +4,8 @@ export interface ChunkBatch {
   readonly ids: BigInt64Array;
   /** Chunk text; NULL content arrives as "". */
   readonly contents: string[];
+  /** Each chunk's `uri` (null when NULL or when the catalog has no such column), with `StreamOptions.uris`. */
+  readonly uris?: (string | null)[];
 }
 
 export interface CatalogOptions {
@@ -21,6 +23,10 @@ export interface StreamOptions {
    * cut from them, so memory stays bounded by one vector plus one batch.
    */
   readonly batchSize?: number;
+  /** Only the chunks with these ids (a shard's), in no particular order; the others are not read. */
+  readonly ids?: BigInt64Array;
+  /** Read each chunk's `uri` too. */
+  readonly uris?: boolean;
 }
 
 /** Counts gathered while streaming, complete once the stream has ended. */
