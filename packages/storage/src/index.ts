@@ -19,3 +19,5 @@ export {
   type StoreStats,
 } from './lib/vector-store';
 export { mergeIndexes, type MergeOptions } from './lib/merge/merge-indexes';
+export { publishFiles } from './lib/publish-files';
+export { PLAN_FILE } from './lib/owned-dir';

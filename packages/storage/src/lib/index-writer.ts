@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ContentHashColumn } from './content-hash';
 import { float32ToFloat16 } from './float16';
 import { GrowableColumn } from './growable';
-import { manifestPieces, metaPieces, writePieces } from './meta-json';
+import { manifestPieces, metaPieces } from './meta-json';
+import { naming, writeTextFile } from './text-file';
 import { permuteRows } from './permute-rows';
 import { OutputSlot } from './output-slot';
 import { ARRIVAL_FILE } from './owned-dir';
@@ -29,29 +30,6 @@ export interface IndexWriterOptions {
    * one, the writer claims `outDir` itself.
    */
   readonly slot?: OutputSlot;
-}
-
-/**
- * Runs a write, naming `path` on its error: Node reports a full disk or a failing device on a
- * file handle without the file, so the message could not say where.
- */
-async function naming<T>(path: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    const failure = error as NodeJS.ErrnoException;
-    if (failure.code && !failure.path) failure.path = path;
-    throw failure;
-  }
-}
-
-async function writeTextFile(path: string, pieces: Iterable<string>): Promise<void> {
-  const handle = await open(path, 'w');
-  try {
-    await naming(path, () => writePieces(handle, pieces));
-  } finally {
-    await handle.close();
-  }
 }
 
 /** Manifest fields only the caller knows; counts, checksum, hashes and file names are the writer's. */

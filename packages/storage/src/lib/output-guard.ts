@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { foreignEntries } from './owned-dir';
+import { foreignEntries, PLAN_FILE } from './owned-dir';
 import { MANIFEST_FILE, StorageError } from './types';
 
 /** A path the output folder must neither be nor contain, and what it is, for the message. */
@@ -41,14 +41,16 @@ const inside = (child: string, parent: string) => {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 };
 
-/** Whether `dir` holds a manifest this tool wrote: the proof that the folder is an index it published. */
+/** Whether `dir` holds a manifest (or plan) this tool wrote: the proof that it published the folder. */
 function hasOwnManifest(dir: string): boolean {
-  try {
-    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8').replace(/^\uFEFF/, ''));
-    return typeof manifest.formatVersion === 'number' && typeof manifest.tool?.name === 'string';
-  } catch {
-    return false;
-  }
+  return [MANIFEST_FILE, PLAN_FILE].some((name) => {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, name), 'utf8').replace(/^\uFEFF/, ''));
+      return typeof manifest.formatVersion === 'number' && typeof manifest.tool?.name === 'string';
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
