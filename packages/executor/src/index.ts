@@ -1,5 +1,6 @@
 export { createNodes, createNodesV2, type XtrPluginOptions } from './plugins/plugin';
-export { buildIndex, BuildError } from './pipeline/build-index';
+export { buildIndex } from './pipeline/build-index';
+export { BuildError } from './pipeline/build-error';
 export { runBuild } from './pipeline/run-build';
 export type { BuildSummary } from './pipeline/build-summary';
 export type { BuildLogger } from './pipeline/progress';

@@ -19,8 +19,9 @@ import {
   isBuiltinModel,
 } from './defaults';
 import { loadConfig } from './load-config';
+import { resolveShardOptions, type ShardOptions } from './shard-options';
 import { resolveStoreOptions, type StoreOptions } from './store-options';
-import type { XtrConfig } from './xtr-config';
+import { ConfigError, type XtrConfig } from './xtr-config';
 
 /**
  * Options a caller (executor, CLI) may set; they win over `xtr.config.json`, and mean what the
@@ -38,6 +39,8 @@ export type BuildOverrides = Pick<
   dtype?: Dtype;
   /** Encode every chunk: reuse no vectors from the previous index or the store (the store is still filled). */
   full?: boolean;
+  /** Build only this shard of a sharded config (its chunks as the plan lists them), into its shard folder. */
+  shard?: number;
 };
 
 /** What `xtr fingerprint` and `xtr verify` take from the command line: where the catalog and index are. */
@@ -51,6 +54,8 @@ export interface IndexOptions {
   /** DuckDB memory limit for every read of the catalog. */
   readonly catalogMemoryLimit: string;
   readonly outputDir: string;
+  /** The shard layout of a sharded build; undefined for one in one piece. */
+  readonly shards: ShardOptions | undefined;
 }
 
 /** Everything a build needs, resolved: absolute paths, defaults applied. */
@@ -59,6 +64,8 @@ export interface BuildOptions extends IndexOptions {
   readonly dtype: Dtype;
   /** Chunks read from DuckDB per step: the window within which chunks are grouped by length. */
   readonly window: number;
+  /** The shard this build makes, with the plan that lists its chunks; undefined for a whole index. */
+  readonly shard: { readonly index: number; readonly planDir: string } | undefined;
   /** Reuse vectors of unchanged chunks (false for a full build). */
   readonly reuse: boolean;
   /** The vector store to read (unless `reuse` is false) and fill; undefined when turned off. */
@@ -105,6 +112,7 @@ function indexOptions(context: ConfigContext, overrides: IndexOverrides): IndexO
     table: overrides.table ?? config.catalog.table ?? DEFAULT_TABLE,
     catalogMemoryLimit: config.catalog.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     outputDir: fromCwd(overrides.outputDir) ?? resolve(configDir, config.output?.dir ?? DEFAULT_OUTPUT_DIR),
+    shards: resolveShardOptions(config, configDir),
   };
 }
 
@@ -136,8 +144,10 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     window: overrides.window ?? encoder.window ?? defaultWindow(maxLength),
     threads: overrides.threads ?? encoder.threads ?? defaultThreads(),
   });
+  const index = indexOptions(context, overrides);
   return {
-    ...indexOptions(context, overrides),
+    ...index,
+    ...shardTarget(index, overrides.shard, context.configPath),
     encoder: {
       ...withoutWindow(encoder),
       model: modelPath,
@@ -154,6 +164,16 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
     store: resolveStoreOptions(config.store, configDir),
     warnings,
   };
+}
+
+/** A shard build writes into its shard's folder, from the plan's list of its chunks. */
+function shardTarget(index: IndexOptions, shard: number | undefined, configPath: string) {
+  if (shard === undefined) return { shard: undefined };
+  const { shards } = index;
+  if (!shards) throw new ConfigError(`--shard ${shard}: ${configPath} has no "shards"; set a shard count there first.`);
+  if (!Number.isInteger(shard) || shard < 0 || shard >= shards.count)
+    throw new ConfigError(`--shard ${shard}: ${configPath} has shards 0 to ${shards.count - 1}.`);
+  return { outputDir: shards.shardDir(shard), shard: { index: shard, planDir: shards.planDir } };
 }
 
 function withoutWindow({ window: _window, ...encoder }: NonNullable<XtrConfig['encoder']>) {

@@ -46,6 +46,11 @@ export interface XtrConfig {
     /** Element type of the token matrix (default `float16`). */
     dtype?: Dtype;
   };
+  /**
+   * Build the index in this many shards (Nx caches, shares and distributes each), merged into one
+   * index; or `{ count, dir }` to choose where shards and their plan go (default `<output.dir>-shards`).
+   */
+  shards?: number | { count: number; dir?: string };
   /** The local vector store incremental builds reuse vectors from; `false` turns it off. */
   store?:
     | false

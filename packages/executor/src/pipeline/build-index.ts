@@ -1,4 +1,4 @@
-import { basename, relative } from 'node:path';
+import { basename } from 'node:path';
 import { isBuiltinModel } from '../config/defaults';
 import {
   CatalogFingerprint,
@@ -21,7 +21,9 @@ import { IndexWriter, OutputSlot, type ProtectedPath, RowTable } from '@xtr-nx/s
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
 import type { BuildSummary, StageTimings } from './build-summary';
+import { BuildError } from './build-error';
 import { abortable } from './interrupts';
+import { portablePath } from './portable-path';
 import { outputGuards } from './output-guards';
 import { prefetch } from './prefetch';
 import { type BuildLogger, Progress } from './progress';
@@ -29,15 +31,7 @@ import { WindowAssembler } from './reuse/assemble-window';
 import { countWindow, encodingSavedMs, noReuse } from './reuse/reuse-counts';
 import { ReuseSources } from './reuse/reuse-sources';
 import { planWindow, type WindowPlan } from './reuse/window-plan';
-
-export class BuildError extends Error {
-  override readonly name = 'BuildError';
-}
-
-/** Paths in the manifest are relative to the index folder: the same on every machine and after a cache restore. */
-function portablePath(outputDir: string, path: string): string {
-  return isBuiltinModel(path) ? path : relative(outputDir, path);
-}
+import { readShardChunks, type ShardChunks } from '../shards/shard-plan';
 
 /**
  * External data files Nx will not hash: the inferred target's inputs cover `<model>*` only, so
@@ -69,6 +63,9 @@ interface PlannedWindow {
   readonly tokens: TokenizedWindow | undefined;
 }
 
+/** Throws when chunks read are not the ones expected. */
+type ChunkCheck = (ids: BigInt64Array, hashes: readonly bigint[]) => void;
+
 /** Catalog windows, timed, each planned and tokenized as soon as it is read. */
 async function* plannedWindows(
   catalog: AsyncIterable<ChunkBatch>,
@@ -76,6 +73,7 @@ async function* plannedWindows(
   sources: ReuseSources,
   planned: RowTable,
   stages: StageTimings,
+  check?: ChunkCheck,
 ): AsyncGenerator<PlannedWindow> {
   const iterator = catalog[Symbol.asyncIterator]();
   for (;;) {
@@ -84,12 +82,37 @@ async function* plannedWindows(
     stages.readMs += performance.now() - reading;
     if (next.done) return;
     const batch = next.value;
-    const plan = await planWindow(batch.contents.map(contentHash), sources, planned);
+    const hashes = batch.contents.map(contentHash);
+    check?.(batch.ids, hashes);
+    const plan = await planWindow(hashes, sources, planned);
     const encodeIds = plan.encode.map((i) => batch.ids[i]);
     const texts = plan.encode.map((i) => batch.contents[i]);
     const tokens = texts.length > 0 ? await naming(encodeIds, () => encoder.tokenize(texts)) : undefined;
     yield { batch, plan, encodeIds, tokens };
   }
+}
+
+function changedSincePlan(options: BuildOptions, what: string): BuildError {
+  return new BuildError(
+    `Catalog ${options.catalogPath} changed since shard ${options.shard?.index}'s plan was made (${what}). ` +
+      `Run the plan again (nx run <project>:xtr-index plans, builds the shards and merges them).`,
+  );
+}
+
+/** Checks each chunk a shard reads against the content hash its plan lists. */
+function planCheck(shard: ShardChunks, options: BuildOptions): ChunkCheck {
+  const expected = new Map<bigint, bigint>();
+  shard.ids.forEach((id, i) => expected.set(id, shard.hashes[i]));
+  return (ids, hashes) =>
+    ids.forEach((id, i) => {
+      if (expected.get(id) !== hashes[i]) throw changedSincePlan(options, `chunk ${id} has other content`);
+    });
+}
+
+/** An index of no chunks, as wide as the encoder's vectors (learned from one tiny run if need be). */
+async function emptyWriter(model: TokenEncoder, options: BuildOptions, slot: OutputSlot): Promise<IndexWriter> {
+  if (model.dim === undefined) await model.encode(['x']);
+  return IndexWriter.create({ outDir: slot.outDir, dim: model.dim as number, dtype: options.dtype, slot });
 }
 
 const NOTHING_ENCODED: EncodedBatch = { lengths: new Int32Array(0), vectors: new Float32Array(0) };
@@ -133,8 +156,10 @@ export async function buildIndex(
       table: options.table,
       memoryLimit: options.catalogMemoryLimit,
     });
-    const total = await abortable(countChunks(catalog), signal);
-    if (total === 0) {
+    // A shard builds exactly the chunks its plan lists, and checks each against the plan's hash.
+    const shard = options.shard && readShardChunks(options.shard.planDir, options.shard.index);
+    const total = shard ? shard.ids.length : await abortable(countChunks(catalog), signal);
+    if (total === 0 && !shard) {
       throw new BuildError(
         `Catalog ${options.catalogPath} has no chunks with a non-NULL id in "${options.table}": nothing to index. ` +
           `Fill the catalog (or fix "catalog.path"/"catalog.table" in ${options.configPath}); the previous index, if any, is left as it was.`,
@@ -202,9 +227,9 @@ export async function buildIndex(
       progress.update(stats.rows, tokens);
     };
     let previous: { batch: ChunkBatch; plan: WindowPlan; encoded: EncodedBatch } | undefined;
-    const windows = prefetch(
-      plannedWindows(streamChunks(catalog, stats, { batchSize: options.window }), model, sources, planned, stages),
-    );
+    const chunks = streamChunks(catalog, stats, { batchSize: options.window, ids: shard?.ids });
+    const check = shard && planCheck(shard, options);
+    const windows = prefetch(plannedWindows(chunks, model, sources, planned, stages, check));
     for await (const { batch, plan, encodeIds, tokens: tokenized } of windows) {
       signal?.throwIfAborted();
       encoding = tokenized
@@ -219,6 +244,9 @@ export async function buildIndex(
     if (previous) await store(previous);
     progress.done();
     signal?.throwIfAborted();
+    if (shard && stats.rows !== total) throw changedSincePlan(options, `${total - stats.rows} of its chunks are gone`);
+    // A shard may own no chunk: it still publishes an (empty) index for the merge to count.
+    if (!writer && shard) writer = await emptyWriter(model, options, slot);
     if (!writer) {
       throw new BuildError(`Catalog ${options.catalogPath} yielded no chunks while streaming; nothing to index.`);
     }
