@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@xtr-nx/encoder';
 import { type CacheAction, type CacheOptions, runCache } from '../cache/run-cache';
 import { runBuild } from '../pipeline/run-build';
+import { runMerge, runPlan, type ShardRunOverrides } from '../shards/run-shards';
 import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
 import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';
@@ -9,14 +10,17 @@ import type { BuildOverrides } from '../config/normalize-options';
 import { CONFIG_FILE_NAME } from '../config/defaults';
 import { TOOL } from '../tool';
 
-/** A flag value that is an integer from 1 to `limit`, the bound the build itself enforces. */
-function integerUpTo(limit: number): (value: string) => number {
+/** A flag value that is an integer from `min` to `max`. */
+function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (Number.isInteger(parsed) && parsed >= 1 && parsed <= limit) return parsed;
-    throw new InvalidArgumentError(`expected an integer from 1 to ${limit}.`);
+    if (Number.isInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
   };
 }
+
+/** A flag value that is an integer from 1 to `limit`, the bound the build itself enforces. */
+const integerUpTo = (limit: number) => integerIn(1, limit);
 
 /** Failures print without a stack trace; this is how to get one. */
 const STACK_HELP = 'print the stack trace of a failure';
@@ -55,6 +59,12 @@ export function createProgram(): Command {
     .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
     .addOption(new Option('--dtype <dtype>', 'element type of the token matrix').choices(['float16', 'float32']))
     .option('--full', 'encode every chunk: reuse no vectors from the previous index or the vector store')
+    .option(
+      '--shard <n>',
+      'build only shard n of a sharded config, from its plan (xtr plan)',
+      // The config bounds it further: 0 to its shard count − 1.
+      integerIn(0, 1023),
+    )
     .option(
       '--verbose',
       'print resolved options, encoder details, where reused vectors came from, a progress line per window and the stack of a failure',
@@ -107,6 +117,30 @@ export function createProgram(): Command {
         ? 0
         : 1;
     });
+  const shardCommand = (name: string, description: string, run: typeof runPlan) =>
+    program
+      .command(name)
+      .description(description)
+      .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME}`, CONFIG_FILE_NAME)
+      .option('--catalog <path>', 'DuckDB catalog file (overrides catalog.path)')
+      .option('--table <name>', 'table or view with the chunks (overrides catalog.table)')
+      .option('-o, --output-dir <dir>', 'folder that receives the index (overrides output.dir)')
+      .option('--verbose', STACK_HELP)
+      .action(async (opts: ShardRunOverrides & { config: string; verbose?: boolean }) => {
+        const { config, verbose, ...overrides } = opts;
+        const logger = { ...consoleLogger, isVerbose: verbose };
+        process.exitCode = (await run(config, overrides, process.cwd(), logger)) ? 0 : 1;
+      });
+  shardCommand(
+    'plan',
+    'Sharded configs: scan the catalog once and write the shard plan (each shard’s chunk ids and content hashes)',
+    runPlan,
+  );
+  shardCommand(
+    'merge',
+    'Sharded configs: merge the planned shards into the index (byte-identical to an unsharded build)',
+    runMerge,
+  );
   const cache = program
     .command('cache')
     .description('The local vector store incremental builds reuse vectors from: inspect, prune, clear');
