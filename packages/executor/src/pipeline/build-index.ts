@@ -3,20 +3,12 @@ import { isBuiltinModel } from '../config/defaults';
 import {
   CatalogFingerprint,
   type ChunkBatch,
-  contentHash,
   countChunks,
   openCatalog,
   streamChunks,
   type StreamStats,
 } from '@xtr-nx/catalog';
-import {
-  createEncoder,
-  type EncodedBatch,
-  modelFiles,
-  TextEncodingError,
-  type TokenEncoder,
-  type TokenizedWindow,
-} from '@xtr-nx/encoder';
+import { createEncoder, type EncodedBatch, modelFiles, type TokenEncoder } from '@xtr-nx/encoder';
 import { IndexWriter, OutputSlot, type ProtectedPath, RowTable } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
@@ -30,8 +22,10 @@ import { type BuildLogger, Progress } from './progress';
 import { WindowAssembler } from './reuse/assemble-window';
 import { countWindow, encodingSavedMs, noReuse } from './reuse/reuse-counts';
 import { ReuseSources } from './reuse/reuse-sources';
-import { planWindow, type WindowPlan } from './reuse/window-plan';
-import { readShardChunks, type ShardChunks } from '../shards/shard-plan';
+import type { WindowPlan } from './reuse/window-plan';
+import { naming, NOTHING_ENCODED, plannedWindows } from './planned-windows';
+import { changedSincePlan, emptyWriter, planCheck } from '../shards/shard-build';
+import { readShardChunks } from '../shards/shard-plan';
 
 /**
  * External data files Nx will not hash: the inferred target's inputs cover `<model>*` only, so
@@ -43,79 +37,6 @@ function unhashedModelFiles(model: string): string[] {
     .slice(1)
     .filter((file) => !basename(file).startsWith(basename(model)));
 }
-
-/** Runs `work` on the texts of chunks `ids`, turning a per-text failure into one that names the chunk. */
-async function naming<T>(ids: readonly bigint[], work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof TextEncodingError) throw new BuildError(`Chunk ${ids[error.textIndex]} ${error.message}`);
-    throw error;
-  }
-}
-
-/** A catalog window, planned (what to reuse) and its remaining texts tokenized. */
-interface PlannedWindow {
-  readonly batch: ChunkBatch;
-  readonly plan: WindowPlan;
-  /** Ids of the chunks to encode, and their tokens (none when the window reuses every chunk). */
-  readonly encodeIds: readonly bigint[];
-  readonly tokens: TokenizedWindow | undefined;
-}
-
-/** Throws when chunks read are not the ones expected. */
-type ChunkCheck = (ids: BigInt64Array, hashes: readonly bigint[]) => void;
-
-/** Catalog windows, timed, each planned and tokenized as soon as it is read. */
-async function* plannedWindows(
-  catalog: AsyncIterable<ChunkBatch>,
-  encoder: TokenEncoder,
-  sources: ReuseSources,
-  planned: RowTable,
-  stages: StageTimings,
-  check?: ChunkCheck,
-): AsyncGenerator<PlannedWindow> {
-  const iterator = catalog[Symbol.asyncIterator]();
-  for (;;) {
-    const reading = performance.now();
-    const next = await iterator.next();
-    stages.readMs += performance.now() - reading;
-    if (next.done) return;
-    const batch = next.value;
-    const hashes = batch.contents.map(contentHash);
-    check?.(batch.ids, hashes);
-    const plan = await planWindow(hashes, sources, planned);
-    const encodeIds = plan.encode.map((i) => batch.ids[i]);
-    const texts = plan.encode.map((i) => batch.contents[i]);
-    const tokens = texts.length > 0 ? await naming(encodeIds, () => encoder.tokenize(texts)) : undefined;
-    yield { batch, plan, encodeIds, tokens };
-  }
-}
-
-function changedSincePlan(options: BuildOptions, what: string): BuildError {
-  return new BuildError(
-    `Catalog ${options.catalogPath} changed since shard ${options.shard?.index}'s plan was made (${what}). ` +
-      `Run the plan again (nx run <project>:xtr-index plans, builds the shards and merges them).`,
-  );
-}
-
-/** Checks each chunk a shard reads against the content hash its plan lists. */
-function planCheck(shard: ShardChunks, options: BuildOptions): ChunkCheck {
-  const expected = new Map<bigint, bigint>();
-  shard.ids.forEach((id, i) => expected.set(id, shard.hashes[i]));
-  return (ids, hashes) =>
-    ids.forEach((id, i) => {
-      if (expected.get(id) !== hashes[i]) throw changedSincePlan(options, `chunk ${id} has other content`);
-    });
-}
-
-/** An index of no chunks, as wide as the encoder's vectors (learned from one tiny run if need be). */
-async function emptyWriter(model: TokenEncoder, options: BuildOptions, slot: OutputSlot): Promise<IndexWriter> {
-  if (model.dim === undefined) await model.encode(['x']);
-  return IndexWriter.create({ outDir: slot.outDir, dim: model.dim as number, dtype: options.dtype, slot });
-}
-
-const NOTHING_ENCODED: EncodedBatch = { lengths: new Int32Array(0), vectors: new Float32Array(0) };
 
 export interface BuildControl {
   /** Paths the output folder must neither be nor contain, beyond the build's own inputs (e.g. project roots). */
