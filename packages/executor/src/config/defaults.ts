@@ -10,6 +10,8 @@ export const PACKAGE_NAME = '@xtr-nx/executor';
 export const PLUGIN_NAME = `${PACKAGE_NAME}/plugin`;
 export const BUILD_EXECUTOR = `${PACKAGE_NAME}:build`;
 export const VERIFY_EXECUTOR = `${PACKAGE_NAME}:verify`;
+export const PLAN_EXECUTOR = `${PACKAGE_NAME}:plan`;
+export const MERGE_EXECUTOR = `${PACKAGE_NAME}:merge`;
 
 /** The per-project config file; its presence is what makes a folder get xtr targets. */
 export const CONFIG_FILE_NAME = 'xtr.config.json';

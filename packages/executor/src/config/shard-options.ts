@@ -15,6 +15,16 @@ export interface ShardOptions {
 export const PLAN_DIR_NAME = 'plan';
 export const shardDirName = (shard: number) => `shard-${String(shard).padStart(3, '0')}`;
 
+/**
+ * Files the plan publishes: `xtr.plan.json` for the merge, and per shard its chunk ids and
+ * content hashes, the exact key of that shard's build (storage knows both names as its own).
+ */
+export const PLAN_FILE = 'xtr.plan.json';
+export const shardPlanFile = (shard: number) => `xtr.${shardDirName(shard)}.json`;
+
+/** The most shards a config may ask for (the config schema's bound). */
+export const MAX_SHARDS = 256;
+
 /** The shards folder, relative to the config's folder: `shards.dir`, else `<output.dir>-shards`. */
 export function shardsDir(config: Partial<Pick<XtrConfig, 'shards' | 'output'>>): string {
   const { shards } = config;

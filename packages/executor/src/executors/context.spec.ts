@@ -28,6 +28,13 @@ describe('executorContext', () => {
     expect(executorContext(undefined, nxContext(undefined, false)).configPath).toBe('xtr.config.json');
   });
 
+  it('protects the workspace root and every project root from being replaced by an output', () => {
+    expect(executorContext(undefined, nxContext('search', false)).protect).toEqual([
+      { path: '/ws', what: 'the workspace root' },
+      { path: '/ws/apps/search', what: 'the root of project search' },
+    ]);
+  });
+
   it("logs through Nx's logger and carries --verbose", () => {
     const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const error = jest.spyOn(logger, 'error').mockImplementation(() => undefined);

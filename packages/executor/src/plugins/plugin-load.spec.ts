@@ -21,11 +21,15 @@ const heavyIn = (modules: string[]) =>
   HEAVY.filter((name) => modules.some((path) => posixPath(path).includes(`/node_modules/${name}/`)));
 
 describe('loading the plugin', () => {
-  it('loads none of the engines, only the plugin, the shared defaults and the package metadata', async () => {
+  it('loads none of the engines, only the plugin, the shared defaults, the shard layout and the package metadata', async () => {
     const modules = await modulesLoadedBy(join(SRC, 'plugins/plugin.ts'));
     expect(heavyIn(modules)).toEqual([]);
     const own = modules.map((path) => posixPath(relative(SRC, path))).filter((path) => !path.startsWith('..'));
-    expect(own.filter((path) => !path.startsWith('plugins/')).sort()).toEqual(['config/defaults.ts', 'tool.ts']);
+    expect(own.filter((path) => !path.startsWith('plugins/')).sort()).toEqual([
+      'config/defaults.ts',
+      'config/shard-options.ts',
+      'tool.ts',
+    ]);
   });
 
   // The check above is only worth something if it sees the engines when they are loaded.

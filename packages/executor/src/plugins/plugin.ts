@@ -18,8 +18,10 @@ export type { XtrPluginOptions };
 const configGlob = `**/${CONFIG_FILE_NAME}`;
 
 /**
- * Infers `xtr-index` and `xtr-verify` for every project with an `xtr.config.json`. Reads JSON
- * only (never the catalog or the model), and caches results keyed on each config's content.
+ * Infers `xtr-index` and `xtr-verify` for every project with an `xtr.config.json`; for a config
+ * with `shards`, `xtr-index` merges the shards that `xtr-index--shard-NNN` build from the plan of
+ * `xtr-index--plan`. Reads JSON only (never the catalog or the model), and caches results keyed
+ * on each config's content.
  */
 export const createNodes: CreateNodes<XtrPluginOptions> = [
   configGlob,

@@ -1,11 +1,11 @@
 import { CatalogFingerprint, contentHash, openCatalog, streamChunks, type StreamStats } from '@xtr-nx/catalog';
-import { PLAN_FILE, type ProtectedPath, publishFiles } from '@xtr-nx/storage';
+import { type ProtectedPath, publishFiles } from '@xtr-nx/storage';
 import type { IndexOptions } from '../config/normalize-options';
-import type { ShardOptions } from '../config/shard-options';
+import { PLAN_FILE, shardPlanFile, type ShardOptions } from '../config/shard-options';
 import { BuildError } from '../pipeline/build-error';
 import { TOOL } from '../tool';
 import { ShardAssigner, shardKey } from './assign-shard';
-import { ASSIGNMENT, shardChunksPieces, shardPlanFile, type ShardPlan } from './shard-plan';
+import { ASSIGNMENT, shardChunksPieces, type ShardPlan } from './shard-plan';
 
 /** One shard's chunks as the scan finds them. */
 class ShardCollector {

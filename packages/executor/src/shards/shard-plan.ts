@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatContentHash, PLAN_FILE } from '@xtr-nx/storage';
-import { shardDirName } from '../config/shard-options';
+import { formatContentHash } from '@xtr-nx/storage';
+import { PLAN_FILE, shardPlanFile } from '../config/shard-options';
 import { BuildError } from '../pipeline/build-error';
 
 /** A shard's share of the plan: what the merge checks the shard's index against. */
@@ -37,8 +37,6 @@ export interface ShardChunks {
 }
 
 export const ASSIGNMENT = 'rendezvous hashing (SHA-256 of "shard:uri:<uri>", or "shard:id:<id>" without a uri)';
-
-export const shardPlanFile = (shard: number) => `xtr.${shardDirName(shard)}.json`;
 
 /** The plan's one file per shard: ids as decimal strings (JSON numbers cannot hold 64 bits), hashes in hex. */
 export function* shardChunksPieces({ shard, of, ids, hashes }: ShardChunks): Generator<string> {

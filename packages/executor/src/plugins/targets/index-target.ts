@@ -7,7 +7,7 @@ import { externalPackages } from './package-files';
 import type { TargetContext } from './xtr-targets';
 
 /** Native engines whose versions change the vectors or how the catalog is read. */
-const ENGINES = ['onnxruntime-node', 'tokenizers', '@duckdb/node-api'];
+export const INDEX_ENGINES = ['onnxruntime-node', 'tokenizers', '@duckdb/node-api'];
 
 /** `xtr-index`: cached on everything that decides the index's bytes, and nothing else. */
 export function indexTarget(
@@ -17,7 +17,6 @@ export function indexTarget(
 ): TargetConfiguration {
   const projectRoot = dirname(configFile);
   const catalogTarget = config?.catalog?.target;
-  const output = workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR);
   return {
     executor: BUILD_EXECUTOR,
     options: { config: configFile },
@@ -27,13 +26,19 @@ export function indexTarget(
       CONFIG_INPUT,
       ...encoderFileInputs(projectRoot, config),
       catalogInput(configFile, catalogTarget, context.workspaceRoot),
-      { externalDependencies: externalPackages(context.workspaceRoot, ENGINES) },
+      { externalDependencies: externalPackages(context.workspaceRoot, INDEX_ENGINES) },
     ],
-    outputs: output ? [output] : [],
+    outputs: indexOutputs(projectRoot, config),
     metadata: {
       technologies: ['xtr'],
       description: 'Build the XTR token index (tokens.f16|f32 + index.meta.json) from the DuckDB chunk catalog',
       help: { command: `${context.exec} xtr build --help`, example: { options: { dtype: 'float32', batchSize: 16 } } },
     },
   };
+}
+
+/** The index folder, as Nx outputs: none when it lies outside the workspace. */
+export function indexOutputs(projectRoot: string, config: Partial<XtrConfig> | undefined): string[] {
+  const output = workspaceToken(projectRoot, config?.output?.dir ?? DEFAULT_OUTPUT_DIR);
+  return output ? [output] : [];
 }

@@ -2,9 +2,10 @@ import type { ProjectConfiguration } from '@nx/devkit';
 import type { XtrConfig } from '../../config/xtr-config';
 import type { NormalizedPluginOptions } from '../normalize-plugin-options';
 import { indexTarget } from './index-target';
+import { shardCountOf, shardedIndexTargets } from './sharded-targets';
 import { verifyTarget } from './verify-target';
 
-export type XtrTargets = Pick<ProjectConfiguration, 'targets'>;
+export type XtrTargets = Pick<ProjectConfiguration, 'targets' | 'metadata'>;
 
 /** What targets depend on beyond the config: where the workspace is, and how it runs package bins. */
 export interface TargetContext {
@@ -13,17 +14,26 @@ export interface TargetContext {
   readonly exec: string;
 }
 
-/** Both targets of a project whose config file is `configFile` (workspace-relative). */
+/** How Nx shows a sharded index's targets together (`nx show project`, Nx Console). */
+export const TARGET_GROUP = 'XTR index';
+
+/**
+ * The targets of a project whose config file is `configFile` (workspace-relative): the index and
+ * its verification; for a sharded config the index is the merge of a plan and its shards.
+ */
 export function createXtrTargets(
   configFile: string,
   config: Partial<XtrConfig> | undefined,
   options: NormalizedPluginOptions,
   context: TargetContext,
 ): XtrTargets {
-  return {
-    targets: {
-      [options.buildTargetName]: indexTarget(configFile, config, context),
-      [options.verifyTargetName]: verifyTarget(configFile, options.buildTargetName, context),
-    },
-  };
+  const { buildTargetName, verifyTargetName } = options;
+  const count = shardCountOf(config);
+  const index =
+    count === undefined
+      ? { [buildTargetName]: indexTarget(configFile, config, context) }
+      : shardedIndexTargets(configFile, config, count, buildTargetName, context);
+  const targets = { ...index, [verifyTargetName]: verifyTarget(configFile, buildTargetName, context) };
+  if (count === undefined) return { targets };
+  return { targets, metadata: { targetGroups: { [TARGET_GROUP]: Object.keys(targets) } } };
 }
