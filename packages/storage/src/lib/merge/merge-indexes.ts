@@ -63,12 +63,13 @@ export async function mergeIndexes(
     let used = 0;
     for (;;) {
       let next: ShardSource | undefined;
+      let nextId: bigint | undefined;
       for (const shard of shards) {
-        const head = shard.head;
-        if (head && (!next || head.id < (next.head as { id: bigint }).id)) next = shard;
+        const id = shard.headId;
+        if (id !== undefined && (nextId === undefined || id < nextId)) [next, nextId] = [shard, id];
       }
       if (!next) break;
-      const head = next.head as { id: bigint; hash: bigint; length: number };
+      const head = next.head;
       const bytes = head.length * rowBytes;
       if (used + bytes > batch.bytes.length) {
         await flush();

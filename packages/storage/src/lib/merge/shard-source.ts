@@ -78,9 +78,13 @@ export class ShardSource {
     return this.ids.length;
   }
 
-  /** The next chunk, or undefined once every chunk was read. */
-  get head(): ShardChunk | undefined {
-    if (this.chunk === this.ids.length) return undefined;
+  /** The next chunk's id, or undefined once every chunk was read: all the merge compares, so nothing is allocated. */
+  get headId(): bigint | undefined {
+    return this.chunk === this.ids.length ? undefined : this.ids[this.chunk];
+  }
+
+  /** The next chunk. */
+  get head(): ShardChunk {
     return { id: this.ids[this.chunk], hash: BigInt(`0x${this.hashes[this.chunk]}`), length: this.lengths[this.chunk] };
   }
 
