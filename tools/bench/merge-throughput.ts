@@ -102,10 +102,12 @@ async function seconds(run: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 const round = (s: Spread): Spread => ({
-  median: Math.round(s.median * 1000) / 1000,
-  min: Math.round(s.min * 1000) / 1000,
-  max: Math.round(s.max * 1000) / 1000,
+  median: round3(s.median),
+  min: round3(s.min),
+  max: round3(s.max),
+  runs: s.runs.map(round3),
 });
 
 export async function measureMerge(

@@ -2,7 +2,8 @@
  * End to end, as a new user: a brand-new Nx workspace in a temp folder installs this repository's
  * packages from packed tarballs, runs the init and configuration generators, gets a git-ignored
  * DuckDB catalog, and then proves the cache keys: miss, hit, restore byte-identical, miss on a
- * changed chunk, hit on a rewritten-but-equal catalog, verify passes.
+ * changed chunk, hit on a rewritten-but-equal catalog, verify passes. Then sharded-steps.ts: a sharded
+ * project, one edited file rebuilding one shard, and shards built by clones sharing a remote cache.
  *
  *   tsx --conditions=@xtr-nx/source tools/e2e/fresh-workspace.ts [--keep]
  */
@@ -13,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+import { shardedSteps } from './sharded-steps';
 
 const ROOT = resolve(__dirname, '../..');
 const PACKAGES = ['catalog', 'encoder', 'storage', 'executor'];
@@ -300,6 +302,8 @@ async function main() {
     while (leftovers().length > 0 && Date.now() - signalled < 15_000) await delay(50);
     check(leftovers().length === 0, `staging folder or lock left behind: ${leftovers().join(', ')}`);
     check(digest(index) === kept, 'the interrupted build changed the published index');
+
+    await shardedSteps(ws, { env, step, check });
     console.log('\nfresh workspace e2e: passed');
   } finally {
     if (keep) console.log(`kept ${base}`);
