@@ -66,16 +66,25 @@ export function encoderFiles(target: string): { model: string; tokenizer?: strin
     : { model: join(target, 'model.onnx'), tokenizer: join(target, 'tokenizer.json') };
 }
 
-/** Generates (or regenerates) the `small` or `xtr-base` test model under dist/models and returns its folder. */
-export async function testModelDir(size: string): Promise<string> {
-  const dir = join(ROOT, 'dist/models', size);
-  await runTypeScript(join(ROOT, 'tools/models/generate-test-model.ts'), [
-    '--out',
-    dir,
-    '--size',
-    size,
-    '--tokenizer',
-    'unigram',
-  ]);
+const generated = new Map<string, Promise<string>>();
+
+/**
+ * Generates (or regenerates) the `small` or `xtr-base` test model under dist/models and returns
+ * its folder; once per process, so every section of one bench run uses the same files.
+ */
+export function testModelDir(size: string): Promise<string> {
+  let dir = generated.get(size);
+  if (!dir) {
+    const out = join(ROOT, 'dist/models', size);
+    dir = runTypeScript(join(ROOT, 'tools/models/generate-test-model.ts'), [
+      '--out',
+      out,
+      '--size',
+      size,
+      '--tokenizer',
+      'unigram',
+    ]).then(() => out);
+    generated.set(size, dir);
+  }
   return dir;
 }

@@ -7,18 +7,21 @@
  *
  * `--full` builds as `xtr build --full`. `--probe` then times, on their own in this process and
  * after the build (so they cannot slow it), the setup steps the summary's `setupMs` lumps
- * together: opening the index just built as a previous index (what an incremental build does
- * before it reuses a vector: verify it, read its manifest and row table), `verifyIndex` alone,
- * loading the encoder, and hashing every chunk's text; every file they read is in the page
- * cache by then, as the build's were.
+ * together, and two steps of an incremental build no stage times: opening the index just built
+ * as a previous index (what an incremental build does before it reuses a vector: verify it, read
+ * its manifest and row table), `verifyIndex` alone, loading the encoder, opening and counting the
+ * catalog; reading the token file in blocks the size of a window's rows (copying reused rows
+ * reads as much) and hashing every chunk's text. Every file they read is in the page cache by
+ * then, as the build's were.
  */
 import { readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { contentHash } from '@xtr-nx/catalog';
+import { contentHash, countChunks, openCatalog } from '@xtr-nx/catalog';
 import { createEncoder } from '@xtr-nx/encoder';
 import { type BuildOptions, buildIndex, normalizeBuildOptions } from '@xtr-nx/executor';
-import { type IndexManifest, MANIFEST_FILE, PreviousIndex, verifyIndex } from '@xtr-nx/storage';
+import { type IndexManifest, MANIFEST_FILE, PreviousIndex, TOKENS_FILE, verifyIndex } from '@xtr-nx/storage';
 import { readWindows } from './windows';
 
 /** Milliseconds `work` takes. */
@@ -35,6 +38,10 @@ export interface SetupProbe {
   readonly verifyMs: number;
   /** `createEncoder` (model, tokenizer, fingerprint) and closing it. */
   readonly modelLoadMs: number;
+  /** `openCatalog` and `countChunks`, then closing it. */
+  readonly catalogOpenMs: number;
+  /** Reading the whole token file in 8 MiB blocks. */
+  readonly tokenFileReadMs: number;
   /** `contentHash` of every chunk's text, the catalog already in memory. */
   readonly contentHashMs: number;
 }
@@ -56,11 +63,29 @@ async function probe(options: BuildOptions): Promise<SetupProbe> {
     const encoder = await createEncoder({ ...options.encoder, outputDtype: options.dtype });
     await encoder.close();
   });
+  const catalogOpenMs = await timed(async () => {
+    const catalog = await openCatalog({
+      path: options.catalogPath,
+      table: options.table,
+      memoryLimit: options.catalogMemoryLimit,
+    });
+    await countChunks(catalog);
+    catalog.close();
+  });
+  const tokenFileReadMs = await timed(async () => {
+    const file = await open(join(dir, TOKENS_FILE[options.dtype]), 'r');
+    try {
+      const block = new Uint8Array(8 << 20);
+      while ((await file.read(block, 0, block.length)).bytesRead > 0);
+    } finally {
+      await file.close();
+    }
+  });
   const windows = await readWindows(options.catalogPath, options.window);
   const contentHashMs = await timed(async () => {
     for (const batch of windows) batch.contents.map(contentHash);
   });
-  return { previousIndexOpenMs, verifyMs, modelLoadMs, contentHashMs };
+  return { previousIndexOpenMs, verifyMs, modelLoadMs, catalogOpenMs, tokenFileReadMs, contentHashMs };
 }
 
 async function main() {

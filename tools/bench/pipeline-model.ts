@@ -70,15 +70,19 @@ function ceiling(alone: readonly number[], inBuild: readonly number[]) {
   return candidates.reduce((best, c) => (c.tokensPerSecond > best.tokensPerSecond ? c : best));
 }
 
-/** The build's options for `model` on a catalog of `count` chunks of this repository's code, written into `dir`. */
+/**
+ * The build's options for `model` on a catalog of `count` chunks of this repository's code, written
+ * into `dir`: full builds without the vector store, so every round encodes every chunk rather than
+ * reusing the index the round before wrote.
+ */
 async function benchOptions(dir: string, model: string, count: number, overrides: Record<string, number>) {
   await writeCatalog(join(dir, 'catalog.duckdb'), catalogRows(await codeChunks(count)));
   const encoder = { ...encoderFiles(model), ...overrides };
   writeFileSync(
     join(dir, 'xtr.config.json'),
-    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' } }),
+    JSON.stringify({ catalog: { path: 'catalog.duckdb' }, encoder, output: { dir: 'index' }, store: false }),
   );
-  return normalizeBuildOptions(join(dir, 'xtr.config.json'), {}, dir);
+  return normalizeBuildOptions(join(dir, 'xtr.config.json'), { full: true }, dir);
 }
 
 async function main() {

@@ -4,14 +4,21 @@
  * model alone and reference pipeline interleaved over rounds, with efficiency (build ÷ the
  * fastest `session.run` rate seen, alone or in a build), the CPU-bound best efficiency, speed-up
  * over the reference, stage shares and peak RSS;
- * then peak RSS of the built-in encoder at 20k and 200k chunks (memory.ts) and verify throughput
- * (verify-throughput.ts). Every figure is a median with its min–max over rounds, every ratio
- * taken within a round. Prints tables and writes dist/bench/bench.json.
+ * then peak RSS of the built-in encoder at 20k and 200k chunks (memory.ts), verify throughput
+ * (verify-throughput.ts), the shard merge (merge-throughput.ts) and incremental builds after a 1% edit against full builds, for the
+ * small and xtr-base-sized transformers (incremental.ts). Every figure is a median with its
+ * min–max over rounds, every ratio taken within a round. Prints tables and writes
+ * dist/bench/bench.json.
  *
  *   tsx --conditions=@xtr-nx/source tools/bench/pipeline.ts [--rounds 3] [--models builtin:hash,small,xtr-base]
- *       [--threads N] [--window N] [--skip-memory] [--skip-verify]
+ *       [--threads N] [--window N] [--skip-memory] [--skip-verify] [--skip-merge]
+ *       [--skip-incremental | --incremental-only] [--incremental-rounds N]
  *
- * A quick look (about a minute): --models builtin:hash,small --skip-memory --skip-verify
+ * `--models` picks the models of the pipeline and incremental sections alike; `--rounds` is the
+ * pipeline's and the memory bench's, `--incremental-rounds` overrides the incremental section's
+ * (3 for the small model, 2 for the xtr-base-sized one).
+ *
+ * A quick look (about a minute): --models builtin:hash,small --skip-memory --skip-verify --skip-incremental
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -19,8 +26,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isBuiltinModel } from '@xtr-nx/encoder';
 import { ROOT, runTypeScript, testModelDir } from './bench-support';
+import { INCREMENTAL_MODELS, incrementalLines, measureIncremental } from './incremental';
 import { measureMemory, memoryLines } from './memory';
 import { type ModelResult, printModels } from './pipeline-report';
+import { measureMerge } from './merge-throughput';
 import { measureVerify } from './verify-throughput';
 
 /**
@@ -49,8 +58,15 @@ async function main() {
       window: { type: 'string' },
       'skip-memory': { type: 'boolean', default: false },
       'skip-verify': { type: 'boolean', default: false },
+      'skip-merge': { type: 'boolean', default: false },
+      'skip-incremental': { type: 'boolean', default: false },
+      'incremental-only': { type: 'boolean', default: false },
+      'incremental-rounds': { type: 'string' },
     },
   });
+  if (values['skip-incremental'] && values['incremental-only'])
+    throw new Error('--skip-incremental and --incremental-only exclude each other');
+  const only = values['incremental-only'];
   const started = new Date();
   const loadAtStart = loadavg()[0];
   const wanted = values.models?.split(',');
@@ -58,16 +74,24 @@ async function main() {
     values[name] ? [`--${name}`, values[name]] : [],
   );
   const results: ModelResult[] = [];
-  for (const { model, chunks } of MODELS.filter((m) => !wanted || wanted.includes(m.model))) {
+  for (const { model, chunks } of MODELS.filter((m) => !only && (!wanted || wanted.includes(m.model)))) {
     console.error(`${model}: ${chunks} chunks, ${values.rounds} rounds`);
     results.push(await benchModel(model, chunks, passed));
   }
   printModels(results);
 
-  const memory = values['skip-memory'] ? undefined : await measureMemory(MEMORY_SIZES, Number(values.rounds));
+  const memory = values['skip-memory'] || only ? undefined : await measureMemory(MEMORY_SIZES, Number(values.rounds));
   if (memory)
     for (const line of ['', 'builtin:hash peak RSS, one build per process:', ...memoryLines(memory)]) console.log(line);
-  const verify = values['skip-verify'] ? undefined : await measureVerify({ log: console.log });
+  const verify = values['skip-verify'] || only ? undefined : await measureVerify({ log: console.log });
+  const merge = values['skip-merge'] || only ? undefined : await measureMerge({ log: console.log });
+  const incremental = values['skip-incremental']
+    ? undefined
+    : await measureIncremental(
+        INCREMENTAL_MODELS.filter((m) => !wanted || wanted.includes(m.model)),
+        values['incremental-rounds'] ? Number(values['incremental-rounds']) : undefined,
+      );
+  if (incremental) for (const line of incrementalLines(incremental)) console.log(line);
 
   const machine = {
     cpu: cpus()[0]?.model,
@@ -84,7 +108,7 @@ async function main() {
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
   writeFileSync(
     join(ROOT, 'dist/bench/bench.json'),
-    `${JSON.stringify({ machine, run, results, memory, verify }, null, 2)}\n`,
+    `${JSON.stringify({ machine, run, results, memory, verify, merge, incremental }, null, 2)}\n`,
   );
   console.log(`\nwrote dist/bench/bench.json (${machine.cpu}, ${machine.cores} cores, ${run.minutes} min)`);
 }
