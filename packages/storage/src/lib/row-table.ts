@@ -1,10 +1,13 @@
 const LOW_64 = (1n << 64n) - 1n;
 const EMPTY = -1;
+/** Slots per entry at most: linear probing stays short up to a load of 0.7. */
+const SLOTS_PER_ENTRY = 1 / 0.7;
 
 /**
  * Content hash → where that chunk's rows are (first row, row count): open addressing over typed
- * arrays, 28 bytes a slot and no boxing, so 200,000 chunks cost a few MiB instead of a Map's
- * tens. Hashes are SHA-256 prefixes, uniformly spread, so their low bits pick the slot as is.
+ * arrays, 28 bytes a slot and no boxing, so 200,000 chunks cost 8 MiB instead of a Map's tens.
+ * Hashes are SHA-256 prefixes, uniformly spread, so their low half modulo the capacity picks the
+ * slot as is, and the capacity need not be a power of two (a build sizes it to its chunk count).
  * `add` keeps the first entry for a hash; `set` replaces it.
  */
 export class RowTable {
@@ -12,23 +15,25 @@ export class RowTable {
   private low: BigUint64Array;
   private starts: Float64Array;
   private counts: Int32Array;
-  private mask: number;
+  private capacity: bigint;
   size = 0;
 
   constructor(expected = 1024) {
-    const capacity = 2 ** Math.ceil(Math.log2(Math.max(16, expected * 2)));
+    // One slot more than `expected` entries need, so that adding exactly `expected` never regrows.
+    const capacity = Math.ceil((Math.max(16, expected) + 1) * SLOTS_PER_ENTRY);
     this.high = new BigUint64Array(capacity);
     this.low = new BigUint64Array(capacity);
     this.starts = new Float64Array(capacity);
     this.counts = new Int32Array(capacity).fill(EMPTY);
-    this.mask = capacity - 1;
+    this.capacity = BigInt(capacity);
   }
 
   /** The slot holding `hash`, or the empty slot where it would go. */
   private slot(high: bigint, low: bigint): number {
-    let slot = Number(low & BigInt(this.mask));
+    const slots = this.counts.length;
+    let slot = Number(low % this.capacity);
     while (this.counts[slot] !== EMPTY && (this.low[slot] !== low || this.high[slot] !== high))
-      slot = (slot + 1) & this.mask;
+      slot = slot + 1 === slots ? 0 : slot + 1;
     return slot;
   }
 
@@ -43,7 +48,7 @@ export class RowTable {
   }
 
   private put(hash: bigint, start: number, count: number, replace: boolean): boolean {
-    if (2 * (this.size + 1) > this.counts.length) this.grow();
+    if ((this.size + 1) * SLOTS_PER_ENTRY > this.counts.length) this.grow();
     const high = hash >> 64n;
     const low = hash & LOW_64;
     const slot = this.slot(high, low);
@@ -71,7 +76,7 @@ export class RowTable {
     this.low = new BigUint64Array(capacity);
     this.starts = new Float64Array(capacity);
     this.counts = new Int32Array(capacity).fill(EMPTY);
-    this.mask = capacity - 1;
+    this.capacity = BigInt(capacity);
     this.size = 0;
     for (let slot = 0; slot < counts.length; slot++) {
       if (counts[slot] !== EMPTY) this.add((high[slot] << 64n) | low[slot], starts[slot], counts[slot]);
