@@ -89,10 +89,10 @@ export function manyChunks(count: number): ChunkRow[] {
   );
 }
 
-/** A trained tokenizer and a small random transformer (projected to 32, weights from `seed`) in `dir`. */
-export function writeTestModel(dir: string, seed = 1): TestModel {
+/** A trained tokenizer and a small random transformer (projected to 32) in `dir`. */
+export function writeTestModel(dir: string): TestModel {
   const trainingFiles = [join(__dirname, '../pipeline/build-index.ts'), join(__dirname, '../plugins/plugin.ts')];
-  return writeEncoderTestModel(dir, { trainingFiles, seed, projectionDim: 32 });
+  return writeEncoderTestModel(dir, { trainingFiles, seed: 1, projectionDim: 32 });
 }
 
 /**

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+import { buildTransformerModel, SMALL_SIZE } from '@xtr-nx/encoder/testing';
 import { verifyIndex } from '@xtr-nx/storage';
+import { Tokenizer } from 'tokenizers';
 import { type BuildOverrides, normalizeBuildOptions } from '../../config/normalize-options';
 import { chunkRow, makeWorkspace, SAMPLE_SOURCES, writeTestModel } from '../../test-utils/fixtures';
 import { buildIndex } from '../build-index';
@@ -130,12 +132,16 @@ describe('incremental builds and the encoder', () => {
       encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
       store: { dir: 'store' },
     });
-    writeTestModel(root);
+    const { tokenizer } = writeTestModel(root);
     const build = () => buildIndex(normalizeBuildOptions('xtr.config.json', { threads: 1 }, root), quiet);
     await build();
-    // Same graph and tokenizer, other weights.
-    mkdirSync(join(root, 'other'));
-    copyFileSync(writeTestModel(join(root, 'other'), 2).model, join(root, 'model.onnx'));
+    // Same tokenizer and graph, other weights (another seed); training the tokenizer again could
+    // give another vocabulary, so the model is generated for this one.
+    const vocabSize = Tokenizer.fromFile(tokenizer).getVocabSize(true);
+    writeFileSync(
+      join(root, 'model.onnx'),
+      buildTransformerModel({ vocabSize, size: SMALL_SIZE, seed: 2, projectionDim: 32 }),
+    );
     expect((await build()).reuse).toMatchObject({ encoded: 40, fromPrevious: 0, fromStore: 0 });
   });
 
