@@ -22,46 +22,57 @@ function shardedOptions(configPath: string, overrides: ShardRunOverrides, cwd: s
   return [options, options.shards];
 }
 
-/** `xtr plan` and the plan target: scan the catalog once, publish the shard plan. Returns whether it succeeded. */
-export async function runPlan(
-  configPath: string,
-  overrides: ShardRunOverrides,
-  cwd: string,
-  logger: RunLogger,
-  protect: readonly ProtectedPath[] = [],
+/**
+ * Runs one sharded step on a config that has `shards`, printing its report or a clear error.
+ * Returns whether it succeeded.
+ */
+async function runShardStep(
+  command: string,
+  context: { configPath: string; overrides: ShardRunOverrides; cwd: string; logger: RunLogger },
+  step: (options: BuildOptions, shards: ShardOptions) => Promise<string>,
 ): Promise<boolean> {
   try {
-    const [options, shards] = shardedOptions(configPath, overrides, cwd);
-    const summary = await planShards(options, shards, outputGuards(options, protect));
-    logger.info(formatPlan(summary, displayPath(shards.planDir, cwd)));
+    const [options, shards] = shardedOptions(context.configPath, context.overrides, context.cwd);
+    context.logger.info(await step(options, shards));
     return true;
   } catch (error) {
-    reportFailure('plan', error, logger);
+    reportFailure(command, error, context.logger);
     return false;
   }
 }
 
-/** `xtr merge` and the sharded `xtr-index` target: merge the planned shards into the index. */
-export async function runMerge(
+/** `xtr plan` and the plan target: scan the catalog once, publish the shard plan. */
+export function runPlan(
   configPath: string,
   overrides: ShardRunOverrides,
   cwd: string,
   logger: RunLogger,
   protect: readonly ProtectedPath[] = [],
 ): Promise<boolean> {
-  try {
-    const [options, shards] = shardedOptions(configPath, overrides, cwd);
+  return runShardStep('plan', { configPath, overrides, cwd, logger }, async (options, shards) =>
+    formatPlan(await planShards(options, shards, outputGuards(options, protect)), displayPath(shards.planDir, cwd)),
+  );
+}
+
+/** `xtr merge` and the sharded `xtr-index` target: merge the planned shards into the index. */
+export function runMerge(
+  configPath: string,
+  overrides: ShardRunOverrides,
+  cwd: string,
+  logger: RunLogger,
+  protect: readonly ProtectedPath[] = [],
+): Promise<boolean> {
+  return runShardStep('merge', { configPath, overrides, cwd, logger }, async (options, shards) => {
     const started = performance.now();
     const written = await mergeShards(options, shards, logger, outputGuards(options, protect));
     const seconds = (performance.now() - started) / 1000;
-    logger.info(
-      `xtr index merged from ${shards.count} shards: ${displayPath(written.outDir, cwd)}\n` +
-        `  chunks   ${written.docCount}\n  tokens   ${written.totalTokens}\n` +
-        `  files    ${written.files.join(', ')}\n  elapsed  ${seconds.toFixed(2)} s — ${(written.bytes / 2 ** 20 / Math.max(seconds, 1e-3)).toFixed(0)} MiB/s`,
-    );
-    return true;
-  } catch (error) {
-    reportFailure('merge', error, logger);
-    return false;
-  }
+    const rate = written.bytes / 2 ** 20 / Math.max(seconds, 1e-3);
+    return [
+      `xtr index merged from ${shards.count} shards: ${displayPath(written.outDir, cwd)}`,
+      `  chunks   ${written.docCount}`,
+      `  tokens   ${written.totalTokens}`,
+      `  files    ${written.files.join(', ')}`,
+      `  elapsed  ${seconds.toFixed(2)} s — ${rate.toFixed(0)} MiB/s`,
+    ].join('\n');
+  });
 }
