@@ -23,8 +23,10 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'layer:engine', onlyDependOnLibsWithTags: [] },
-            { sourceTag: 'layer:executor', onlyDependOnLibsWithTags: ['layer:engine'] },
-            { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['layer:engine', 'layer:executor'] },
+            // Search reads indexes (storage) and will encode queries (encoder): above the engines.
+            { sourceTag: 'layer:search', onlyDependOnLibsWithTags: ['layer:engine'] },
+            { sourceTag: 'layer:executor', onlyDependOnLibsWithTags: ['layer:engine', 'layer:search'] },
+            { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['layer:engine', 'layer:search', 'layer:executor'] },
           ],
         },
       ],
