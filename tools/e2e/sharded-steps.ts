@@ -16,9 +16,8 @@
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import execa from 'execa';
 import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
+import { runTimeBoxed, type TimeBoxed } from '../process/time-boxed';
 import { startRemoteCache } from '../remote-cache/server';
 
 /** What fresh-workspace.ts lends: its environment and its step/check helpers. */
@@ -85,16 +84,9 @@ function nxEnv(base: NodeJS.ProcessEnv, cacheDir: string, extra: NodeJS.ProcessE
   };
 }
 
-interface Boxed {
-  /** stdout and stderr interleaved, colourless. */
-  output: string;
-  stdout: string;
-  seconds: number;
-}
-
 /**
- * Runs a command in its own process group and kills the whole group (Nx and every task process
- * it forked) should it outlive `timeoutMs`. Fails on a non-zero exit.
+ * Runs a command time-boxed in its own process group (tools/process); fails on a timeout or a
+ * non-zero exit.
  */
 async function boxed(
   { check }: E2eHelpers,
@@ -103,24 +95,12 @@ async function boxed(
   command: string,
   args: string[],
   timeoutMs = NX_TIMEOUT_MS,
-): Promise<Boxed> {
-  const started = Date.now();
-  const child = execa(command, args, { cwd, env, extendEnv: false, all: true, reject: false, detached: true });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, timeoutMs);
-  const result = await child.finally(() => clearTimeout(timer));
-  const output = stripVTControlCharacters(result.all ?? '');
+): Promise<TimeBoxed> {
+  const run = await runTimeBoxed(command, args, { cwd, env, timeoutMs });
   const line = `${command} ${args.join(' ')}`;
-  check(!timedOut, `${line} still running after ${timeoutMs / 1000} s: killed`, output);
-  check(result.exitCode === 0, `${line} exited ${result.exitCode}`, output);
-  return { output, stdout: result.stdout, seconds: (Date.now() - started) / 1000 };
+  check(!run.timedOut, `${line} still running after ${timeoutMs / 1000} s: killed`, run.output);
+  check(run.exitCode === 0, `${line} exited ${run.exitCode}`, run.output);
+  return run;
 }
 
 /** Nx from the workspace's own node_modules (a clone's is a symlink to the original's). */

@@ -16,8 +16,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
-import execa from 'execa';
+import { runTimeBoxed, type TimeBoxed } from '../process/time-boxed';
 import { type RemoteCache, startRemoteCache } from './server';
 
 const ROOT = resolve(__dirname, '../..');
@@ -83,19 +82,18 @@ function workspace(name: string): string {
   return ws;
 }
 
-interface Run {
-  exitCode: number | undefined;
-  output: string;
-  seconds: number;
-  timedOut: boolean;
-}
-
 /**
  * `nx run proj:build` in `ws`, in its own process group, killed (the whole group) after
  * `timeoutMs`. The environment is this one without any NX_ or npm_ variable (the outer Nx that
  * runs jest sets some), plus the remote cache variables and a cache folder of the workspace's own.
  */
-async function nx(ws: string, cache: RemoteCache, token: string | null, timeoutMs: number, extra = {}): Promise<Run> {
+async function nx(
+  ws: string,
+  cache: RemoteCache,
+  token: string | null,
+  timeoutMs: number,
+  extra = {},
+): Promise<TimeBoxed> {
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(NX_|npm_)/i.test(key)),
   );
@@ -109,32 +107,11 @@ async function nx(ws: string, cache: RemoteCache, token: string | null, timeoutM
     ...(token === null ? {} : { NX_SELF_HOSTED_REMOTE_CACHE_ACCESS_TOKEN: token }),
     ...extra,
   });
-  const started = Date.now();
-  const child = execa(process.execPath, [NX_BIN, 'run', 'proj:build', '--outputStyle=static'], {
+  return runTimeBoxed(process.execPath, [NX_BIN, 'run', 'proj:build', '--outputStyle=static'], {
     cwd: ws,
     env,
-    extendEnv: false,
-    all: true,
-    reject: false,
-    detached: true,
+    timeoutMs,
   });
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try {
-      process.kill(-(child.pid as number), 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }, timeoutMs);
-  const result = await child;
-  clearTimeout(timer);
-  return {
-    exitCode: result.exitCode,
-    output: stripVTControlCharacters(result.all ?? ''),
-    seconds: (Date.now() - started) / 1000,
-    timedOut,
-  };
 }
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
