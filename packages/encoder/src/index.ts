@@ -22,3 +22,4 @@ export { LIMITS, type LimitedOption, limitProblem, windowTokensProblem } from '.
 export { BUILTIN_HASH, isBuiltinModel } from './lib/builtin/builtin-names';
 export { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from './lib/onnx/hf-names';
 export { modelFiles } from './lib/onnx/model-files';
+export { FLOAT_TYPE, GraphBuilder } from './lib/onnx/graph-builder';

@@ -1,2 +1,10 @@
-export { scoreExhaustive, type ScoreOptions } from './lib/maxsim';
-export type { SearchHit } from './lib/top-k';
+export { scoreQueries } from './lib/score-queries';
+export {
+  DEFAULT_MAX_QUERY_TOKENS,
+  DEFAULT_TOKEN_K,
+  type ScoreOptions,
+  SearchError,
+  type SearchHit,
+  type SearchMode,
+  type TokenMatch,
+} from './lib/types';

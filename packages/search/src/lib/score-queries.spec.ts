@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IndexWriter, StorageError } from '@xtr-nx/storage';
 import { maxSimWithNumpy } from '../test-utils/python';
-import { scoreExhaustive } from './maxsim';
+import { scoreQueries } from './score-queries';
 
 const DIM = 16;
 const MANIFEST = {
@@ -37,7 +37,7 @@ async function writeIndex(
   await writer.commit(MANIFEST);
 }
 
-describe('scoreExhaustive', () => {
+describe('scoreQueries', () => {
   let root: string;
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'xtr-search-'));
@@ -79,7 +79,7 @@ describe('scoreExhaustive', () => {
     const { dir } = await randomIndex(dtype);
     const { queries, rowsPerQuery, file } = randomQueries();
     const k = 10;
-    const ours = await scoreExhaustive(dir, queries, { k, blockBytes });
+    const ours = await scoreQueries(dir, queries, { k, blockBytes });
     const numpy = await maxSimWithNumpy(dir, file, rowsPerQuery, k);
     expect(ours).toHaveLength(queries.length);
     ours.forEach((hits, q) => {
@@ -92,7 +92,7 @@ describe('scoreExhaustive', () => {
   it('scores every chunk when k exceeds the chunk count', async () => {
     const { dir, ids } = await randomIndex('float32');
     const { queries, rowsPerQuery, file } = randomQueries();
-    const [ours] = await scoreExhaustive(dir, queries.slice(0, 1), { k: 1000 });
+    const [ours] = await scoreQueries(dir, queries.slice(0, 1), { k: 1000 });
     const [numpy] = await maxSimWithNumpy(dir, file, rowsPerQuery.slice(0, 1), 1000);
     expect(ours).toHaveLength(ids.length);
     const byId = new Map(ours.map((hit) => [hit.id, hit.score]));
@@ -102,11 +102,11 @@ describe('scoreExhaustive', () => {
   it('rescores candidates exactly as exhaustive scoring restricted to them', async () => {
     const { dir, ids } = await randomIndex('float16');
     const { queries } = randomQueries();
-    const all = await scoreExhaustive(dir, queries, { k: ids.length });
+    const all = await scoreQueries(dir, queries, { k: ids.length });
     const picked = [ids[140], ids[3], ids[77], ids[3], 123456789n, ids[149], ids[0], ids[78]];
     const kept = new Set([ids[140], ids[3], ids[77], ids[149], ids[0], ids[78]]);
     for (const blockBytes of [undefined, 64, 5000]) {
-      const rescored = await scoreExhaustive(dir, queries, { k: 4, candidates: picked, blockBytes });
+      const rescored = await scoreQueries(dir, queries, { k: 4, candidates: picked, blockBytes });
       rescored.forEach((hits, q) => {
         const expected = all[q]
           .filter((hit) => kept.has(hit.id))
@@ -120,7 +120,7 @@ describe('scoreExhaustive', () => {
   it('returns empty hit lists when no candidate is in the index', async () => {
     const { dir } = await randomIndex('float32');
     const { queries } = randomQueries();
-    expect(await scoreExhaustive(dir, queries.slice(0, 2), { k: 3, candidates: [1n, 2n] })).toEqual([[], []]);
+    expect(await scoreQueries(dir, queries.slice(0, 2), { k: 3, candidates: [1n, 2n] })).toEqual([[], []]);
   });
 
   it('breaks ties by ascending id', async () => {
@@ -134,10 +134,10 @@ describe('scoreExhaustive', () => {
     vectors.set(same, 5 * DIM); // id 9: the same two rows
     await writeIndex(dir, 'float32', [2n, 4n, 6n, 9n], [1, 2, 2, 2], vectors);
     const query = same.slice(0, DIM);
-    const [top] = await scoreExhaustive(dir, [query], { k: 2 });
+    const [top] = await scoreQueries(dir, [query], { k: 2 });
     expect(top.map((hit) => hit.id)).toEqual([4n, 6n]);
     expect(top[0].score).toBe(top[1].score);
-    const [rescored] = await scoreExhaustive(dir, [query], { k: 5, candidates: [9n, 6n] });
+    const [rescored] = await scoreQueries(dir, [query], { k: 5, candidates: [9n, 6n] });
     expect(rescored.map((hit) => hit.id)).toEqual([6n, 9n]);
     expect(rescored.map((hit) => hit.rank)).toEqual([1, 2]);
   });
@@ -146,20 +146,20 @@ describe('scoreExhaustive', () => {
     const { dir } = await randomIndex('float32');
     const query = seeded(DIM, 1);
     for (const k of [0, -3, 1.5, Number.NaN])
-      await expect(scoreExhaustive(dir, [query], { k })).rejects.toThrow(/k must be a positive integer/);
+      await expect(scoreQueries(dir, [query], { k })).rejects.toThrow(/k must be a positive integer/);
   });
 
   it('rejects a query with no rows or the wrong width', async () => {
     const { dir } = await randomIndex('float32');
     const good = seeded(DIM, 1);
-    await expect(scoreExhaustive(dir, [good, new Float32Array(0)], { k: 1 })).rejects.toThrow(/Query 1 has no rows/);
-    await expect(scoreExhaustive(dir, [seeded(DIM + 3, 1)], { k: 1 })).rejects.toThrow(
+    await expect(scoreQueries(dir, [good, new Float32Array(0)], { k: 1 })).rejects.toThrow(/Query 1 has no rows/);
+    await expect(scoreQueries(dir, [seeded(DIM + 3, 1)], { k: 1 })).rejects.toThrow(
       /Query 0 has 19 values, not a whole number of rows of the index's width 16/,
     );
   });
 
   it('rejects a folder that is not an index with the storage error', async () => {
-    const promise = scoreExhaustive(root, [seeded(DIM, 1)], { k: 1 });
+    const promise = scoreQueries(root, [seeded(DIM, 1)], { k: 1 });
     await expect(promise).rejects.toThrow(StorageError);
     await expect(promise).rejects.toThrow(/index\.meta\.json is missing/);
   });
