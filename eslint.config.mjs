@@ -23,7 +23,7 @@ export default [
           allow: [],
           depConstraints: [
             { sourceTag: 'layer:engine', onlyDependOnLibsWithTags: [] },
-            // Search reads indexes (storage) and will encode queries (encoder): above the engines.
+            // Search reads indexes (storage) and encodes queries (encoder): above the engines.
             { sourceTag: 'layer:search', onlyDependOnLibsWithTags: ['layer:engine'] },
             { sourceTag: 'layer:executor', onlyDependOnLibsWithTags: ['layer:engine', 'layer:search'] },
             { sourceTag: 'layer:tools', onlyDependOnLibsWithTags: ['layer:engine', 'layer:search', 'layer:executor'] },

@@ -10,5 +10,6 @@ export {
 export { REQUIRED_COLUMNS } from './lib/check-columns';
 export { NO_EXTENSION_LOADING } from './lib/duckdb-settings';
 export { countChunks, fingerprintCatalog, streamChunks } from './lib/stream-chunks';
+export { lookupChunks, type ChunkDetails } from './lib/lookup-chunks';
 export { CatalogFingerprint, contentHash } from './lib/fingerprint';
 export { CHUNKS_DDL, writeCatalog, type ChunkRow } from './lib/write-catalog';

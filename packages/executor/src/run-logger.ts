@@ -11,6 +11,7 @@ const USER_ERRORS = new Set([
   'CatalogError',
   'ConfigError',
   'EncoderError',
+  'SearchError',
   'StorageError',
   'TextEncodingError',
 ]);

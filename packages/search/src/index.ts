@@ -8,3 +8,4 @@ export {
   type SearchMode,
   type TokenMatch,
 } from './lib/types';
+export { openQueryEncoder, type QueryEncoder } from './lib/query-encoder';

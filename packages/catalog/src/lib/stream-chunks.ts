@@ -2,6 +2,7 @@ import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { CatalogFingerprint, contentHash } from './fingerprint';
 import { catalogReadError } from './catalog-errors';
 import type { CatalogConnection } from './open-catalog';
+import { idTable } from './id-table';
 import { quoteIdentifier } from './sql';
 import type { ChunkBatch, StreamOptions, StreamStats } from './types';
 
@@ -81,19 +82,6 @@ function readColumns(chunk: DuckDBDataChunk): [bigint[], string[], (string | nul
     chunk.getColumnValues(1) as string[],
     chunk.getColumnValues(2) as (string | null)[],
   ];
-}
-
-/** A temporary table of `ids` on the catalog's connection (the catalog itself is never written). */
-async function idTable(catalog: CatalogConnection, ids: BigInt64Array): Promise<string> {
-  const name = 'xtr_selected_ids';
-  await catalog.connection.run(`CREATE OR REPLACE TEMP TABLE ${name} (id BIGINT)`);
-  const appender = await catalog.connection.createAppender(name, 'main', 'temp');
-  for (const id of ids) {
-    appender.appendBigInt(id);
-    appender.endRow();
-  }
-  appender.closeSync();
-  return `temp.main.${name}`;
 }
 
 /** Streams the whole catalog once and returns its `CatalogFingerprint` digest and chunk count. */

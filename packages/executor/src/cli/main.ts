@@ -1,10 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LIMITS } from '@xtr-nx/encoder';
+import { DEFAULT_MAX_QUERY_TOKENS, DEFAULT_TOKEN_K } from '@xtr-nx/search';
 import { type CacheAction, type CacheOptions, runCache } from '../cache/run-cache';
 import { runBuild } from '../pipeline/run-build';
 import { runMerge, runPlan, type ShardRunOverrides } from '../shards/run-shards';
 import { type FingerprintOptions, runFingerprint } from '../fingerprint/run-fingerprint';
 import { reportFailure } from '../run-logger';
+import { runSearch } from '../search/run-search';
+import type { SearchRequest } from '../search/search-request';
 import { resolveVerifyTarget, runVerify, type VerifyOverrides } from '../verify/run-verify';
 import type { BuildOverrides } from '../config/normalize-options';
 import { CONFIG_FILE_NAME } from '../config/defaults';
@@ -21,6 +24,16 @@ function integerIn(min: number, max: number): (value: string) => number {
 
 /** A flag value that is an integer from 1 to `limit`, the bound the build itself enforces. */
 const integerUpTo = (limit: number) => integerIn(1, limit);
+
+/** Bounds for `xtr search`: results and XTR's retrieved tokens per query token. */
+const MAX_HITS = 10_000;
+const MAX_TOKEN_K = 1_000_000;
+
+/** `--candidates` values: chunk ids, exact 64-bit integers, collected over the option's values. */
+function chunkIds(value: string, previous: bigint[] = []): bigint[] {
+  if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`expected chunk ids (integers), got "${value}".`);
+  return [...previous, BigInt(value)];
+}
 
 /** Failures print without a stack trace; this is how to get one. */
 const STACK_HELP = 'print the stack trace of a failure';
@@ -116,6 +129,40 @@ export function createProgram(): Command {
       process.exitCode = (await runFingerprint(options, process.cwd(), { ...consoleLogger, isVerbose: verbose }))
         ? 0
         : 1;
+    });
+  program
+    .command('search')
+    .description(
+      'Search an index: the chunks whose tokens best match the query, with the encoder the index was built with',
+    )
+    .argument('<query...>', 'text to search for; several queries are scored in one pass over the index')
+    .option('-c, --config <path>', `path to ${CONFIG_FILE_NAME} (the encoder, index and catalog)`, CONFIG_FILE_NAME)
+    .option('-k, --k <n>', 'hits per query', integerIn(1, MAX_HITS), 10)
+    .addOption(
+      new Option('--mode <mode>', 'maxsim: every chunk scored (the Python reader); xtr: XTR token retrieval')
+        .choices(['maxsim', 'xtr'])
+        .default('maxsim'),
+    )
+    .option('--candidates <ids...>', 'rescore only these chunk ids', chunkIds)
+    .option(
+      '--token-k <n>',
+      `xtr: document tokens retrieved per query token (default ${DEFAULT_TOKEN_K})`,
+      integerIn(1, MAX_TOKEN_K),
+    )
+    .option(
+      '--max-query-tokens <n>',
+      `query tokens kept (default ${DEFAULT_MAX_QUERY_TOKENS})`,
+      integerUpTo(LIMITS.maxLength),
+    )
+    .option('--explain', 'per query token, the chunk token it matched and their similarity')
+    .option('--json', 'print one JSON object per hit (JSON lines)')
+    .option('--dir <dir>', 'index folder (default: output.dir of the config)')
+    .option('--verbose', STACK_HELP)
+    .action(async (queries: string[], opts: Omit<SearchRequest, 'queries'> & { config: string; verbose?: boolean }) => {
+      const { config, verbose, ...request } = opts;
+      const logger = { ...consoleLogger, isVerbose: verbose };
+      const output = { line: (text: string) => console.log(text), width: process.stdout.columns || 120 };
+      process.exitCode = (await runSearch(config, { ...request, queries }, process.cwd(), logger, output)) ? 0 : 1;
     });
   const shardCommand = (name: string, description: string, run: typeof runPlan) =>
     program

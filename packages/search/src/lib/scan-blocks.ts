@@ -39,12 +39,13 @@ export async function* scanBlocks(
   const readBlock = async (first: number, buffer: BlockBuffer): Promise<[ChunkBlock, number]> => {
     let end = first;
     let rows = 0;
-    while (end < count && (end === first || rows + meta.lengths[at(end)] <= bounds.maxRows)) rows += meta.lengths[at(end++)];
+    while (end < count && (end === first || rows + meta.lengths[at(end)] <= bounds.maxRows))
+      rows += meta.lengths[at(end++)];
     const bytes = buffer.reserve(rows * rowBytes);
     const chunks = new Int32Array(end - first);
     const starts = new Int32Array(end - first + 1);
     let filled = 0;
-    for (let i = first; i < end; ) {
+    for (let i = first; i < end;) {
       // One read per run of chunks that lie back to back in the file.
       let run = i + 1;
       while (run < end && at(run) === at(run - 1) + 1) run++;

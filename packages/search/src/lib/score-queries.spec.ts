@@ -1,41 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IndexWriter, StorageError } from '@xtr-nx/storage';
-import { maxSimWithNumpy } from '../test-utils/python';
+import { StorageError } from '@xtr-nx/storage';
+import { searchWithNumpy } from '../test-utils/python';
+import { DIM, randomIndex, randomQueries, seeded, writeIndex } from '../test-utils/random-index';
 import { scoreQueries } from './score-queries';
-
-const DIM = 16;
-const MANIFEST = {
-  tool: { name: '@xtr-nx/search', version: 'test' },
-  encoder: { model: 'test', fingerprint: 'f', normalized: false },
-  catalog: { path: 'c.duckdb', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'c' },
-};
-
-/** Deterministic values in [-1, 1). */
-function seeded(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  return new Float32Array(count).map(
-    () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1,
-  );
-}
-
-async function writeIndex(
-  outDir: string,
-  dtype: 'float16' | 'float32',
-  ids: bigint[],
-  lengths: number[],
-  vectors: Float32Array,
-): Promise<void> {
-  const writer = await IndexWriter.create({ outDir, dim: DIM, dtype });
-  await writer.append(
-    BigInt64Array.from(ids),
-    Int32Array.from(lengths),
-    vectors,
-    ids.map((id) => id + 1n),
-  );
-  await writer.commit(MANIFEST);
-}
 
 describe('scoreQueries', () => {
   let root: string;
@@ -44,43 +13,17 @@ describe('scoreQueries', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  /** 150 chunks of 1..12 random rows, ids spread out and one past 2^53. */
-  async function randomIndex(dtype: 'float16' | 'float32') {
-    const dir = join(root, 'index');
-    const lengths = Array.from({ length: 150 }, (_, i) => 1 + ((i * 7 + 3) % 12));
-    const ids = lengths.map((_, i) => BigInt(i) * 1000n + 7n);
-    ids[ids.length - 1] = 9007199254740993n;
-    const rows = lengths.reduce((a, b) => a + b, 0);
-    await writeIndex(dir, dtype, ids, lengths, seeded(rows * DIM, 42));
-    return { dir, ids };
-  }
-
-  /** 24 queries of 1..8 rows, not normalised (the scorer normalises). */
-  function randomQueries() {
-    const rowsPerQuery = Array.from({ length: 24 }, (_, q) => 1 + ((q * 5) % 8));
-    const queries = rowsPerQuery.map((rows, q) => seeded(rows * DIM, 1000 + q).map((v) => v * (1 + q)));
-    const file = join(root, 'queries.f32');
-    const stacked = new Float32Array(rowsPerQuery.reduce((a, b) => a + b, 0) * DIM);
-    let at = 0;
-    for (const query of queries) {
-      stacked.set(query, at);
-      at += query.length;
-    }
-    writeFileSync(file, stacked);
-    return { queries, rowsPerQuery, file };
-  }
-
   it.each([
     ['float16', undefined],
     ['float32', undefined],
     ['float16', 700],
     ['float32', 700],
   ] as const)('%s, block bytes %s: matches numpy scores and top-k', async (dtype, blockBytes) => {
-    const { dir } = await randomIndex(dtype);
-    const { queries, rowsPerQuery, file } = randomQueries();
+    const { dir } = await randomIndex(root, dtype);
+    const { queries, rowsPerQuery, file } = randomQueries(root);
     const k = 10;
     const ours = await scoreQueries(dir, queries, { k, blockBytes });
-    const numpy = await maxSimWithNumpy(dir, file, rowsPerQuery, k);
+    const numpy = await searchWithNumpy(dir, file, rowsPerQuery, { k });
     expect(ours).toHaveLength(queries.length);
     ours.forEach((hits, q) => {
       expect(hits.map((hit) => hit.id.toString())).toEqual(numpy[q].top.map(([id]) => id));
@@ -90,18 +33,20 @@ describe('scoreQueries', () => {
   });
 
   it('scores every chunk when k exceeds the chunk count', async () => {
-    const { dir, ids } = await randomIndex('float32');
-    const { queries, rowsPerQuery, file } = randomQueries();
+    const { dir, ids } = await randomIndex(root, 'float32');
+    const { queries, rowsPerQuery, file } = randomQueries(root);
     const [ours] = await scoreQueries(dir, queries.slice(0, 1), { k: 1000 });
-    const [numpy] = await maxSimWithNumpy(dir, file, rowsPerQuery.slice(0, 1), 1000);
+    const [numpy] = await searchWithNumpy(dir, file, rowsPerQuery.slice(0, 1), { k: 1000 });
     expect(ours).toHaveLength(ids.length);
     const byId = new Map(ours.map((hit) => [hit.id, hit.score]));
-    ids.forEach((id, i) => expect(Math.abs((byId.get(id) as number) - numpy.scores[i])).toBeLessThanOrEqual(1e-3));
+    ids.forEach((id) =>
+      expect(Math.abs((byId.get(id) as number) - numpy.scores[id.toString()])).toBeLessThanOrEqual(1e-3),
+    );
   });
 
   it('rescores candidates exactly as exhaustive scoring restricted to them', async () => {
-    const { dir, ids } = await randomIndex('float16');
-    const { queries } = randomQueries();
+    const { dir, ids } = await randomIndex(root, 'float16');
+    const { queries } = randomQueries(root);
     const all = await scoreQueries(dir, queries, { k: ids.length });
     const picked = [ids[140], ids[3], ids[77], ids[3], 123456789n, ids[149], ids[0], ids[78]];
     const kept = new Set([ids[140], ids[3], ids[77], ids[149], ids[0], ids[78]]);
@@ -118,8 +63,8 @@ describe('scoreQueries', () => {
   });
 
   it('returns empty hit lists when no candidate is in the index', async () => {
-    const { dir } = await randomIndex('float32');
-    const { queries } = randomQueries();
+    const { dir } = await randomIndex(root, 'float32');
+    const { queries } = randomQueries(root);
     expect(await scoreQueries(dir, queries.slice(0, 2), { k: 3, candidates: [1n, 2n] })).toEqual([[], []]);
   });
 
@@ -142,15 +87,64 @@ describe('scoreQueries', () => {
     expect(rescored.map((hit) => hit.rank)).toEqual([1, 2]);
   });
 
+  it('explains each query token with the chunk row it matched best and their product', async () => {
+    const dir = join(root, 'index');
+    const row = (values: number[]) => Float32Array.from({ length: DIM }, (_, i) => values[i] ?? 0);
+    const vectors = new Float32Array(3 * DIM);
+    vectors.set(row([1, 0]), 0); // id 5, row 0
+    vectors.set(row([0.6, 0.8]), DIM); // id 5, row 1
+    vectors.set(row([0, 1]), 2 * DIM); // id 6, row 0
+    await writeIndex(dir, 'float32', [5n, 6n], [2, 1], vectors);
+    const query = new Float32Array(2 * DIM);
+    query.set(row([2, 0]), 0); // normalised to (1, 0)
+    query.set(row([0, 3]), DIM); // normalised to (0, 1)
+    const [hits] = await scoreQueries(dir, [query], { k: 2, explain: true });
+    expect(hits.map((hit) => hit.id)).toEqual([5n, 6n]);
+    expect(hits[0].score).toBeCloseTo(1.8, 6);
+    expect(hits[0].matches).toEqual([
+      { q_index: 0, doc_index: 0, similarity: 1 },
+      { q_index: 1, doc_index: 1, similarity: expect.closeTo(0.8, 6) },
+    ]);
+    expect(hits[1].matches).toEqual([
+      { q_index: 0, doc_index: 0, similarity: 0 },
+      { q_index: 1, doc_index: 0, similarity: 1 },
+    ]);
+  });
+
+  it('keeps the first maxQueryTokens rows of each query, as the reference does', async () => {
+    const { dir } = await randomIndex(root, 'float16');
+    const { queries, rowsPerQuery, file } = randomQueries(root);
+    const ours = await scoreQueries(dir, queries, { k: 5, maxQueryTokens: 2 });
+    const numpy = await searchWithNumpy(dir, file, rowsPerQuery, { k: 5, maxQueryTokens: 2 });
+    ours.forEach((hits, q) => {
+      expect(hits.map((hit) => hit.id.toString())).toEqual(numpy[q].top.map(([id]) => id));
+      hits.forEach((hit, i) => expect(Math.abs(hit.score - numpy[q].top[i][1])).toBeLessThanOrEqual(1e-3));
+    });
+  });
+
+  it('rejects an unknown mode and a k′ or maxQueryTokens that is not a positive integer', async () => {
+    const { dir } = await randomIndex(root, 'float32');
+    const query = seeded(DIM, 1);
+    await expect(scoreQueries(dir, [query], { k: 1, mode: 'colbert' as 'xtr' })).rejects.toThrow(
+      'mode must be one of maxsim, xtr, got colbert.',
+    );
+    await expect(scoreQueries(dir, [query], { k: 1, mode: 'xtr', tokenK: 0 })).rejects.toThrow(
+      'tokenK must be a positive integer, got 0.',
+    );
+    await expect(scoreQueries(dir, [query], { k: 1, maxQueryTokens: 2.5 })).rejects.toThrow(
+      'maxQueryTokens must be a positive integer, got 2.5.',
+    );
+  });
+
   it('rejects a k that is not a positive integer', async () => {
-    const { dir } = await randomIndex('float32');
+    const { dir } = await randomIndex(root, 'float32');
     const query = seeded(DIM, 1);
     for (const k of [0, -3, 1.5, Number.NaN])
       await expect(scoreQueries(dir, [query], { k })).rejects.toThrow(/k must be a positive integer/);
   });
 
   it('rejects a query with no rows or the wrong width', async () => {
-    const { dir } = await randomIndex('float32');
+    const { dir } = await randomIndex(root, 'float32');
     const good = seeded(DIM, 1);
     await expect(scoreQueries(dir, [good, new Float32Array(0)], { k: 1 })).rejects.toThrow(/Query 1 has no rows/);
     await expect(scoreQueries(dir, [seeded(DIM + 3, 1)], { k: 1 })).rejects.toThrow(

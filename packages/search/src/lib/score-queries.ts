@@ -54,8 +54,7 @@ export async function scoreQueries(
     const { meta } = reader;
     const stacked = stackQueries(queries, meta.dim, maxQueryTokens);
     const positions = options.candidates && candidatePositions(meta, options.candidates);
-    const reducer =
-      mode === 'xtr' ? new XtrReducer(meta, stacked, k, tokenK) : new MaxSimReducer(meta, stacked, k);
+    const reducer = mode === 'xtr' ? new XtrReducer(meta, stacked, k, tokenK) : new MaxSimReducer(meta, stacked, k);
     const products = await TokenProducts.create(meta.dtype, meta.dim, stacked.matrix, threads);
     try {
       const rowBytes = meta.dim * (meta.dtype === 'float16' ? 2 : 4);
