@@ -17,7 +17,7 @@ import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 import { shardedSteps } from './sharded-steps';
 
 const ROOT = resolve(__dirname, '../..');
-const PACKAGES = ['catalog', 'encoder', 'storage', 'executor'];
+const PACKAGES = ['catalog', 'encoder', 'storage', 'search', 'executor'];
 const NX_VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).devDependencies.nx as string;
 
 const PLUGIN = '@xtr-nx/executor/plugin';
