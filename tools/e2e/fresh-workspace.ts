@@ -275,6 +275,23 @@ async function main() {
       out,
     );
 
+    step("npx xtr search answers from the installed packages, with the catalog's uri");
+    out = await run(
+      ws,
+      'npx',
+      ['xtr', 'search', 'user', '--config', 'apps/search/xtr.config.json', '--k', '2', '--json'],
+      true,
+    );
+    const hits = out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    check(
+      hits.length === 2 && hits.every((hit) => typeof hit.uri === 'string' && hit.rank > 0),
+      'xtr search gave no hits',
+      out,
+    );
+
     step('Ctrl-C during a build (SIGINT to the process group, as a terminal sends it)');
     const kept = digest(index);
     // Large enough that the build is still encoding when the signal arrives (seconds, not milliseconds).
