@@ -1,6 +1,8 @@
-import type { IndexMeta } from '@xtr-nx/storage';
-import type { ChunkBlock } from './scan-blocks';
+import type { IndexReader } from '@xtr-nx/storage';
+import { explainMaxSim } from './explain-maxsim';
 import type { StackedQueries } from './queries';
+import type { Reducer } from './reducer';
+import type { ChunkBlock } from './scan-blocks';
 import { TopK } from './top-k';
 import type { SearchHit } from './types';
 
@@ -8,12 +10,12 @@ import type { SearchHit } from './types';
  * MaxSim from a block's products: per chunk, the best product per query row, summed per query.
  * A chunk without rows has no best match and is never a hit.
  */
-export class MaxSimReducer {
+export class MaxSimReducer implements Reducer {
   private readonly tops: TopK[];
   private readonly best: Float32Array;
 
   constructor(
-    private readonly meta: IndexMeta,
+    private readonly reader: IndexReader,
     private readonly queries: StackedQueries,
     k: number,
   ) {
@@ -36,7 +38,7 @@ export class MaxSimReducer {
           if (value > best[t]) best[t] = value;
         }
       }
-      const id = this.meta.chunk_ids[block.chunks[c]];
+      const id = this.reader.meta.chunk_ids[block.chunks[c]];
       for (let q = 0; q < tops.length; q++) {
         let score = 0;
         for (let t = starts[q]; t < starts[q + 1]; t++) score += best[t];
@@ -45,7 +47,8 @@ export class MaxSimReducer {
     }
   }
 
-  hits(): SearchHit[][] {
-    return this.tops.map((top) => top.hits());
+  hits(explain: boolean): SearchHit[][] {
+    const hits = this.tops.map((top) => top.hits());
+    return explain ? explainMaxSim(this.reader, this.queries, hits) : hits;
   }
 }

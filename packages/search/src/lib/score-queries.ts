@@ -2,9 +2,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { IndexReader, TOKENS_FILE } from '@xtr-nx/storage';
 import { candidatePositions } from './candidates';
-import { explainMaxSim } from './explain-maxsim';
 import { MaxSimReducer } from './maxsim-reducer';
 import { stackQueries } from './queries';
+import type { Reducer } from './reducer';
 import { scanBlocks } from './scan-blocks';
 import { TokenProducts } from './token-products';
 import {
@@ -54,7 +54,8 @@ export async function scoreQueries(
     const { meta } = reader;
     const stacked = stackQueries(queries, meta.dim, maxQueryTokens);
     const positions = options.candidates && candidatePositions(meta, options.candidates);
-    const reducer = mode === 'xtr' ? new XtrReducer(meta, stacked, k, tokenK) : new MaxSimReducer(meta, stacked, k);
+    const reducer: Reducer =
+      mode === 'xtr' ? new XtrReducer(meta, stacked, k, tokenK) : new MaxSimReducer(reader, stacked, k);
     const products = await TokenProducts.create(meta.dtype, meta.dim, stacked.matrix, threads);
     try {
       const rowBytes = meta.dim * (meta.dtype === 'float16' ? 2 : 4);
@@ -65,9 +66,7 @@ export async function scoreQueries(
     } finally {
       await products.close();
     }
-    if (reducer instanceof XtrReducer) return reducer.hits(options.explain === true);
-    const hits = reducer.hits();
-    return options.explain ? explainMaxSim(reader, stacked, hits) : hits;
+    return reducer.hits(options.explain === true);
   } finally {
     reader.close();
   }

@@ -1,5 +1,6 @@
 import type { IndexMeta } from '@xtr-nx/storage';
 import type { StackedQueries } from './queries';
+import type { Reducer } from './reducer';
 import type { ChunkBlock } from './scan-blocks';
 import { TokenTop } from './token-top';
 import { TopK } from './top-k';
@@ -18,7 +19,7 @@ interface Candidate {
  * retrieved product (the imputation bounding what the chunk could have scored); its score is the
  * mean over the query's rows.
  */
-export class XtrReducer {
+export class XtrReducer implements Reducer {
   private readonly tops: TokenTop[];
 
   constructor(
