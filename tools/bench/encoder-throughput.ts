@@ -21,7 +21,9 @@ import {
   createEncoder,
   DEFAULT_MAX_LENGTH,
   DEFAULT_NORMALIZE,
+  DEFAULT_OVERFLOW,
   defaultBatchSize,
+  defaultStride,
   defaultThreads,
   type ResolvedEncoderOptions,
 } from '@xtr-nx/encoder';
@@ -83,6 +85,8 @@ function configurations(size: string, files: { model: string; tokenizer?: string
   const options = (batchSize: number, threads: number): ResolvedEncoderOptions => ({
     ...files,
     maxLength: DEFAULT_MAX_LENGTH,
+    overflow: DEFAULT_OVERFLOW,
+    stride: defaultStride(DEFAULT_MAX_LENGTH),
     batchSize,
     threads,
     normalize: DEFAULT_NORMALIZE,

@@ -3,6 +3,9 @@ export type {
   EncoderOptions,
   EncoderTimings,
   InputNames,
+  InputRows,
+  LongTexts,
+  Overflow,
   ResolvedEncoderOptions,
   TokenEncoder,
   TokenIds,
@@ -15,10 +18,19 @@ export {
   DEFAULT_BATCH_SIZE,
   DEFAULT_MAX_LENGTH,
   DEFAULT_NORMALIZE,
+  DEFAULT_OVERFLOW,
   defaultBatchSize,
+  defaultStride,
   defaultThreads,
 } from './lib/defaults';
-export { LIMITS, type LimitedOption, limitProblem, windowTokensProblem } from './lib/limits';
+export {
+  LIMITS,
+  type LimitedOption,
+  limitProblem,
+  overflowProblem,
+  strideProblem,
+  windowTokensProblem,
+} from './lib/limits';
 export { BUILTIN_HASH, isBuiltinModel } from './lib/builtin/builtin-names';
 export { HF_INPUT_NAMES, LAST_HIDDEN_STATE } from './lib/onnx/hf-names';
 export { modelFiles } from './lib/onnx/model-files';

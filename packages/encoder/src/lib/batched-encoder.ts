@@ -12,6 +12,7 @@ import {
   type TokenizedWindow,
   type Tokenizer,
 } from './types';
+import { type WindowOptions, windowInputs } from './windows';
 
 export interface BatchedEncoderParts {
   /** What the user configured (`TokenEncoder.model`). */
@@ -20,6 +21,8 @@ export interface BatchedEncoderParts {
   readonly tokenizer: Tokenizer;
   /** The model in onnxruntime: token ids in, states out. */
   readonly tokenModel: OnnxTokenModel;
+  /** How texts become model inputs (`maxLength`, `overflow`, `stride`). */
+  readonly windows: WindowOptions;
   readonly batchSize: number;
   readonly overlap: boolean;
   readonly normalize: boolean;
@@ -35,8 +38,9 @@ export interface BatchedEncoderParts {
 /** The parts every encoder takes from its options as they are. */
 export function batchingParts(
   options: ResolvedEncoderOptions,
-): Pick<BatchedEncoderParts, 'batchSize' | 'overlap' | 'float16'> {
+): Pick<BatchedEncoderParts, 'windows' | 'batchSize' | 'overlap' | 'float16'> {
   return {
+    windows: { maxLength: options.maxLength, overflow: options.overflow, stride: options.stride },
     batchSize: options.batchSize,
     overlap: options.overlap !== false,
     float16: options.outputDtype === 'float16',
@@ -81,26 +85,37 @@ export class BatchedEncoder implements TokenEncoder {
 
   async tokenize(texts: readonly string[]): Promise<TokenizedWindow> {
     const started = performance.now();
-    const tokens = await this.parts.tokenizer.encodeBatch(texts);
+    const { tokenizer } = this.parts;
+    const window = windowInputs(await tokenizer.encodeContent(texts), tokenizer.specials, this.parts.windows);
     this.timings.tokenizeMs += performance.now() - started;
-    const empty = tokens.findIndex((ids) => ids.length === 0);
+    // Only a text without tokens, with a tokenizer that adds no special tokens, makes an empty input: its only one.
+    const input = window.tokens.findIndex((ids) => ids.length === 0);
+    const empty = input >= 0 && window.rows ? window.rows.text[input] : input;
     if (empty >= 0) {
       throw new TextEncodingError(
         `tokenizes to zero tokens. Use a tokenizer that adds special tokens (a post-processor such as BERT's [CLS] … [SEP]), or drop empty chunks from the catalog.`,
         empty,
       );
     }
-    return { tokens };
+    return window;
   }
 
-  async encodeTokenized({ tokens }: TokenizedWindow): Promise<EncodedBatch> {
+  async encodeTokenized({ tokens, rows }: TokenizedWindow): Promise<EncodedBatch> {
     const makeVectors = (n: number) => (this.parts.float16 ? new Uint16Array(n) : new Float32Array(n));
     if (tokens.length === 0) return { lengths: new Int32Array(0), vectors: makeVectors(0) };
-    const lengths = Int32Array.from(tokens, (ids) => ids.length);
+    // Input i gives rows from[i]..to[i] of its own to text textOf[i], at row firstRow[i] of the result.
+    const textOf = rows?.text ?? Int32Array.from(tokens, (_, i) => i);
+    const from = rows?.from ?? new Int32Array(tokens.length);
+    const to = rows?.to ?? Int32Array.from(tokens, (ids) => ids.length);
+    const lengths = new Int32Array(textOf[tokens.length - 1] + 1);
     const firstRow = new Int32Array(tokens.length);
-    for (let i = 1; i < tokens.length; i++) firstRow[i] = firstRow[i - 1] + lengths[i - 1];
-    const totalRows = firstRow[tokens.length - 1] + lengths[tokens.length - 1];
-    const order = tokens.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b]);
+    let totalRows = 0;
+    for (let i = 0; i < tokens.length; i++) {
+      firstRow[i] = totalRows;
+      lengths[textOf[i]] += to[i] - from[i];
+      totalRows += to[i] - from[i];
+    }
+    const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length);
     const groups: number[][] = [];
     for (let start = 0; start < order.length; start += this.parts.batchSize)
       groups.push(order.slice(start, start + this.parts.batchSize));
@@ -115,19 +130,19 @@ export class BatchedEncoder implements TokenEncoder {
         const width = this.width as number;
         // Rows go straight to their final place: one allocation per window, not per batch.
         vectors ??= makeVectors(totalRows * width);
-        groups[g].forEach((text, k) => {
+        groups[g].forEach((input, k) => {
           const start = k * finished.tokensPerText;
-          for (let row = 0; row < lengths[text]; row++) {
+          for (let row = from[input]; row < to[input]; row++) {
             if (!Number.isFinite(finished.squares[start + row])) {
               throw new TextEncodingError(
                 `produced NaN or Infinity at token ${row} from model ${this.model}. Check the model export (fp16 overflow is a common cause).`,
-                text,
+                textOf[input],
               );
             }
           }
           (vectors as Float32Array).set(
-            finished.vectors.subarray(start * width, (start + lengths[text]) * width) as Float32Array,
-            firstRow[text] * width,
+            finished.vectors.subarray((start + from[input]) * width, (start + to[input]) * width) as Float32Array,
+            firstRow[input] * width,
           );
         });
         if (g + 1 < groups.length && !this.parts.overlap) next = run(groups[g + 1]);

@@ -30,10 +30,33 @@ describe('createEncoder', () => {
     await refuse({ threads: Number.NaN }, /^"encoder.threads" is NaN/);
   });
 
+  it('refuses an overflow mode it does not know and a stride beyond half of maxLength, naming the fix', async () => {
+    await refuse(
+      { overflow: 'wrap' as never },
+      /^"encoder.overflow" is "wrap", but it must be "truncate" or "window"\./,
+    );
+    await refuse(
+      { overflow: 'window', maxLength: 64, stride: 33 },
+      /^"encoder.stride" is 33, but it must be an integer from 0 to 32 \(half of "encoder.maxLength" 64: .*Set it to 32 or less/,
+    );
+    await refuse(
+      { overflow: 'window', stride: -1 },
+      /^"encoder.stride" is -1, but it must be an integer from 0 to 128 /,
+    );
+  });
+
+  it('refuses windows that could not advance past the special tokens and the stride', async () => {
+    // builtin:hash puts one document marker in each input: 2 − 1 leaves 1 text token, all of it stride.
+    await refuse(
+      { overflow: 'window', maxLength: 2, stride: 1 },
+      /^"encoder.stride" is 1, but windows of "encoder.maxLength" 2 tokens hold 1 text tokens beside the model's 1 special ones.*Set "encoder.stride" below 1 or raise "encoder.maxLength"\.$/,
+    );
+  });
+
   it('fills in nothing: options a caller left unresolved are refused, every one named', async () => {
     const unresolved = { model: 'builtin:hash' } as ResolvedEncoderOptions;
     await expect(createEncoder(unresolved)).rejects.toThrow(
-      /^"encoder.maxLength" is undefined[^\n]*\n"encoder.batchSize" is undefined[^\n]*\n"encoder.threads" is undefined[^\n]*\n"encoder.normalize" is undefined, but it must be true or false\.[^\n]*$/,
+      /^"encoder.maxLength" is undefined[^\n]*\n"encoder.batchSize" is undefined[^\n]*\n"encoder.threads" is undefined[^\n]*\n"encoder.overflow" is undefined, but it must be "truncate" or "window"\.[^\n]*\n"encoder.stride" is undefined[^\n]*\n"encoder.normalize" is undefined, but it must be true or false\.[^\n]*$/,
     );
   });
 

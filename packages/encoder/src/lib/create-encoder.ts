@@ -1,6 +1,6 @@
 import { createBuiltinHashEncoder } from './builtin/builtin-hash-encoder';
 import { BUILTIN_HASH, isBuiltinModel } from './builtin/builtin-names';
-import { type LimitedOption, limitProblem } from './limits';
+import { type LimitedOption, limitProblem, overflowProblem, strideProblem } from './limits';
 import { createOnnxEncoder } from './onnx-encoder';
 import { EncoderError, type ResolvedEncoderOptions, type TokenEncoder } from './types';
 
@@ -9,6 +9,9 @@ const SIZES: readonly Exclude<LimitedOption, 'window'>[] = ['maxLength', 'batchS
 /** Every problem of resolved options at once, each naming the option, its value and the fix. */
 function optionProblems(options: ResolvedEncoderOptions): string[] {
   const problems = SIZES.flatMap((name) => limitProblem(name, options[name]) ?? []);
+  problems.push(
+    ...[overflowProblem(options.overflow), strideProblem(options.stride, options.maxLength)].flatMap((p) => p ?? []),
+  );
   if (typeof options.normalize !== 'boolean') {
     problems.push(
       `"encoder.normalize" is ${options.normalize}, but it must be true or false. Set it to true for unit-length token vectors, false for the model's own.`,

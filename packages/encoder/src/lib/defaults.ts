@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { isBuiltinModel } from './builtin/builtin-names';
 import { LIMITS } from './limits';
 import { modelBytes } from './onnx/model-files';
+import type { Overflow } from './types';
 
 /**
  * Values for the options a user leaves unset. The encoder applies none of them: its caller
@@ -9,6 +10,24 @@ import { modelBytes } from './onnx/model-files';
  */
 
 export const DEFAULT_MAX_LENGTH = 256;
+
+/**
+ * Chunks longer than `maxLength` are read in windows, so every token of every chunk can be found:
+ * on code chunks most are longer, and truncation makes their tails unfindable at about twice the
+ * build time saved (tools/bench/overflow.ts measures both).
+ */
+export const DEFAULT_OVERFLOW: Overflow = 'window';
+
+/**
+ * Tokens consecutive windows share: each token keeps at least half of it as context on both sides
+ * (see `windowInputs`), at the cost of re-encoding it once per long chunk and window.
+ */
+export const DEFAULT_STRIDE = 32;
+
+/** The stride when the user sets none: `DEFAULT_STRIDE`, at most a quarter of `maxLength`. */
+export function defaultStride(maxLength: number): number {
+  return Math.min(DEFAULT_STRIDE, Math.floor(maxLength / 4));
+}
 
 /** Every token vector is L2-normalised, as XTR and ColBERT score them. */
 export const DEFAULT_NORMALIZE = true;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { env } from 'onnxruntime-node';
+import type { ResolvedEncoderOptions } from './types';
 
 /**
  * Bumped whenever this package's own steps (tokenizer handling, pooling, projection,
@@ -32,4 +33,14 @@ export function encoderFingerprint(parts: Record<string, unknown>): string {
     encoding: ENCODING_VERSION,
     onnxruntime: env.versions.node ?? env.versions.common,
   });
+}
+
+/**
+ * The fingerprint parts of how long texts are read. Truncation adds none, so truncating indexes
+ * and stores keep the fingerprints they had before windows existed (and `stride`, which
+ * truncation ignores, never changes them); windows add the mode and the stride, which change
+ * the vectors of long texts.
+ */
+export function overflowParts({ overflow, stride }: Pick<ResolvedEncoderOptions, 'overflow' | 'stride'>) {
+  return overflow === 'window' ? { overflow, stride } : {};
 }

@@ -29,10 +29,32 @@ export const LIMITS = {
   windowTokens: 2 ** 19,
 } as const;
 
+/**
+ * Why `encoder.stride` = `stride` is refused: it must be a whole number from 0 to half of
+ * `maxLength`; past that, each window would re-encode more tokens than it adds.
+ */
+export function strideProblem(stride: number, maxLength: number): string | undefined {
+  // An invalid maxLength is reported on its own; the stride is then only checked for a whole number.
+  const limit = limitProblem('maxLength', maxLength) ? Number.POSITIVE_INFINITY : Math.floor(maxLength / 2);
+  if (Number.isInteger(stride) && stride >= 0 && stride <= limit) return undefined;
+  if (limit === Number.POSITIVE_INFINITY)
+    return `"encoder.stride" is ${stride}, but it must be an integer from 0 to half of "encoder.maxLength". Set it to a whole number, or leave it unset.`;
+  return (
+    `"encoder.stride" is ${stride}, but it must be an integer from 0 to ${limit} (half of "encoder.maxLength" ${maxLength}: ` +
+    `past that, each window re-encodes more tokens than it adds). Set it to ${limit} or less, or leave it unset.`
+  );
+}
+
+/** Why `encoder.overflow` = `overflow` is refused; `undefined` when it is one of the two modes. */
+export function overflowProblem(overflow: unknown): string | undefined {
+  if (overflow === 'truncate' || overflow === 'window') return undefined;
+  return `"encoder.overflow" is ${JSON.stringify(overflow)}, but it must be "truncate" or "window". Set it to "window" to index every token of long chunks, "truncate" to keep only their first maxLength tokens.`;
+}
+
 export type LimitedOption = 'maxLength' | 'batchSize' | 'window' | 'threads';
 
 const FIXES: Record<LimitedOption, string> = {
-  maxLength: 'longer chunks are truncated to it; split them in the catalog to index all of their text',
+  maxLength: 'longer chunks are read in windows of it, or truncated to it with "encoder.overflow": "truncate"',
   batchSize: 'or leave it unset for the batch size measured fastest for the model',
   window: 'or leave it unset for the default',
   threads: 'or leave it unset to use every core',

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { BatchedEncoder, batchingParts } from './batched-encoder';
-import { encoderFingerprint, hashFile } from './fingerprint';
+import { encoderFingerprint, hashFile, overflowParts } from './fingerprint';
 import { readNpyMatrix } from './npy';
 import { LAST_HIDDEN_STATE } from './onnx/hf-names';
 import { modelFiles } from './onnx/model-files';
@@ -8,6 +8,7 @@ import { summarizeModel } from './onnx/model-summary';
 import { OnnxTokenModel } from './onnx/onnx-token-model';
 import { HfTokenizer } from './tokenizers/hf-tokenizer';
 import { EncoderError, type ResolvedEncoderOptions } from './types';
+import { checkWindows } from './windows';
 
 /**
  * A learned token encoder exported to ONNX (XTR, ColBERT, BERT-like code models) with its
@@ -36,7 +37,8 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
         `Set it to ${positions} or less.`,
     );
   }
-  const hfTokenizer = HfTokenizer.load(tokenizer, options.maxLength);
+  const hfTokenizer = await HfTokenizer.load(tokenizer, options.maxLength);
+  checkWindows(options, hfTokenizer.specials);
   const projection = options.projection
     ? { matrix: readNpyMatrix(options.projection), source: options.projection }
     : undefined;
@@ -73,6 +75,7 @@ export async function createOnnxEncoder(options: ResolvedEncoderOptions): Promis
       // Naming the default output changes nothing, so it fingerprints as leaving it unset.
       output: options.output ?? LAST_HIDDEN_STATE,
       normalize: options.normalize,
+      ...overflowParts(options),
     }),
     tokenizer: hfTokenizer,
     tokenModel,

@@ -18,10 +18,40 @@ export interface EncoderTimings {
   postMs: number;
 }
 
-/** A window of texts after tokenization, ready for the model. */
+/**
+ * A window of texts after tokenization, ready for the model: its inputs, one per text, or in
+ * `overflow: "window"` mode several consecutive ones for a text longer than `maxLength`.
+ */
 export interface TokenizedWindow {
+  /** The model's inputs, each with its special tokens and at most `maxLength` ids. */
   readonly tokens: readonly TokenIds[];
+  /** Which rows of which inputs make up each text's rows; absent when every input is one whole text. */
+  readonly rows?: InputRows;
+  /** The texts longer than `maxLength` (none when absent). */
+  readonly long?: LongTexts;
 }
+
+/** Input `i` gives rows `from[i]` to `to[i]` (exclusive) of its own to text `text[i]`, appended in input order. */
+export interface InputRows {
+  readonly text: Int32Array;
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+}
+
+/** Texts with more tokens than one model input holds, and what became of their tail. */
+export interface LongTexts {
+  readonly texts: number;
+  /** Tokens past `maxLength` that truncation dropped (`overflow: "truncate"`). */
+  readonly cutTokens: number;
+  /** Model inputs beyond one per text (`overflow: "window"`). */
+  readonly extraWindows: number;
+}
+
+/**
+ * What happens to a text's tokens beyond `maxLength`: `truncate` drops them (one model input per
+ * text); `window` encodes them in further inputs, so every token of the text gets a row.
+ */
+export type Overflow = 'truncate' | 'window';
 
 /** Turns chunk texts into one L2-normalised vector per token. */
 export interface TokenEncoder {
@@ -57,10 +87,21 @@ export interface EncoderOptions {
   /** Hugging Face `tokenizer.json` (required with an `.onnx` model). */
   readonly tokenizer?: string;
   /**
-   * Tokens kept per chunk, special tokens included; longer chunks are truncated. At most
-   * `LIMITS.maxLength`, and at most the model's position embeddings when they can be read.
+   * Tokens per model input, special tokens included; longer chunks are truncated or windowed
+   * (`overflow`). At most `LIMITS.maxLength`, and at most the model's position embeddings when
+   * they can be read.
    */
   readonly maxLength?: number;
+  /**
+   * `truncate` (longer chunks lose their tail) or `window`: a chunk longer than `maxLength` is
+   * encoded in several model inputs of at most `maxLength` tokens, every token getting one row.
+   */
+  readonly overflow?: Overflow;
+  /**
+   * `window` mode: tokens of the text that consecutive windows share (Hugging Face's `stride`:
+   * each window starts `stride` tokens before the previous one ended). From 0 to `maxLength / 2`.
+   */
+  readonly stride?: number;
   /** Texts per model run (at most `LIMITS.batchSize`). */
   readonly batchSize?: number;
   /** onnxruntime intra-op threads (at most `LIMITS.threads`). */
@@ -89,13 +130,16 @@ export interface EncoderOptions {
  * `normalizeBuildOptions`, from the values in `defaults.ts`), so the encoder only checks them.
  */
 export type ResolvedEncoderOptions = EncoderOptions &
-  Required<Pick<EncoderOptions, 'maxLength' | 'batchSize' | 'threads' | 'normalize'>>;
+  Required<Pick<EncoderOptions, 'maxLength' | 'overflow' | 'stride' | 'batchSize' | 'threads' | 'normalize'>>;
 
-/** A tokenizer's output for one text: ids, truncated to the configured maximum length. */
+/** Token ids: of one model input, or of a whole text. */
 export type TokenIds = Int32Array;
 
 export interface Tokenizer {
-  encodeBatch(texts: readonly string[]): Promise<TokenIds[]>;
+  /** The special tokens one model input has before and after the text's own tokens (`[CLS]`, `[SEP]`). */
+  readonly specials: { readonly before: TokenIds; readonly after: TokenIds };
+  /** Every token of each text, uncut and without special tokens. */
+  encodeContent(texts: readonly string[]): Promise<TokenIds[]>;
 }
 
 export class EncoderError extends Error {

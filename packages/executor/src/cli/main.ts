@@ -54,6 +54,17 @@ export function createProgram(): Command {
     .option('--model <model>', 'builtin:hash or an .onnx model (overrides encoder.model)')
     .option('--tokenizer <path>', 'tokenizer.json for an .onnx model (overrides encoder.tokenizer)')
     .option('--max-length <n>', 'tokens kept per chunk (overrides encoder.maxLength)', integerUpTo(LIMITS.maxLength))
+    .addOption(
+      new Option(
+        '--overflow <mode>',
+        'chunks longer than maxLength: encoded in windows, or truncated (overrides encoder.overflow)',
+      ).choices(['window', 'truncate']),
+    )
+    .option(
+      '--stride <n>',
+      'tokens consecutive windows share, at most maxLength / 2 (overrides encoder.stride)',
+      integerIn(0, LIMITS.maxLength / 2),
+    )
     .option(
       '--batch-size <n>',
       'chunks per onnxruntime call (overrides encoder.batchSize)',

@@ -1,7 +1,7 @@
 import { applyLimits } from './apply-limits';
 
 describe('applyLimits', () => {
-  const sizes = { maxLength: 256, batchSize: 8, window: 256, threads: 2 };
+  const sizes = { maxLength: 256, stride: 32, batchSize: 8, window: 256, threads: 2 };
 
   it('passes sizes within the limits and the cores through, without warnings', () => {
     expect(applyLimits(sizes, 2)).toEqual({ sizes, warnings: [] });
@@ -23,6 +23,10 @@ describe('applyLimits', () => {
     [{ window: 10_000 }, `"encoder.window" is 10000, ${mustBe} 4096. Set it to 4096 or less`],
     [{ threads: 100_000 }, `"encoder.threads" is 100000, ${mustBe} 1024. Set it to 1024 or less`],
     [{ window: 0 }, `"encoder.window" is 0, ${mustBe} 4096. Set it to a whole number from 1 to 4096.`],
+    [
+      { stride: 129 },
+      '"encoder.stride" is 129, but it must be an integer from 0 to 128 (half of "encoder.maxLength" 256: past that, each window re-encodes more tokens than it adds). Set it to 128 or less',
+    ],
   ])('refuses %o, naming the option, the value, the limit and the fix', (change, message) => {
     expect(() => applyLimits({ ...sizes, ...change }, 2)).toThrow(message);
   });

@@ -1,10 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { type LimitedOption, limitProblem, windowTokensProblem } from '@xtr-nx/encoder';
+import { type LimitedOption, limitProblem, strideProblem, windowTokensProblem } from '@xtr-nx/encoder';
 import { ConfigError } from './xtr-config';
 
 /** The numbers that size a build's memory and threads. */
 export interface BuildSizes {
   readonly maxLength: number;
+  /** Tokens consecutive windows share; at most half of maxLength. */
+  readonly stride: number;
   readonly batchSize: number;
   readonly window: number;
   readonly threads: number;
@@ -24,6 +26,8 @@ export interface LimitedSizes {
 export function applyLimits(sizes: BuildSizes, cores = availableParallelism()): LimitedSizes {
   const names: LimitedOption[] = ['maxLength', 'batchSize', 'window', 'threads'];
   const problems = names.flatMap((name) => limitProblem(name, sizes[name]) ?? []);
+  const stride = strideProblem(sizes.stride, sizes.maxLength);
+  if (stride) problems.push(stride);
   // A product of numbers that are themselves out of bounds says nothing more.
   const product = problems.length === 0 ? windowTokensProblem(sizes.window, sizes.maxLength) : undefined;
   if (product) problems.push(product);

@@ -3,7 +3,9 @@ import { DEFAULT_MEMORY_LIMIT } from '@xtr-nx/catalog';
 import {
   DEFAULT_MAX_LENGTH,
   DEFAULT_NORMALIZE,
+  DEFAULT_OVERFLOW,
   defaultBatchSize,
+  defaultStride,
   defaultThreads,
   LIMITS,
   type ResolvedEncoderOptions,
@@ -29,7 +31,7 @@ import { ConfigError, type XtrConfig } from './xtr-config';
  */
 export type BuildOverrides = Pick<
   NonNullable<XtrConfig['encoder']>,
-  'model' | 'tokenizer' | 'maxLength' | 'batchSize' | 'window' | 'threads'
+  'model' | 'tokenizer' | 'maxLength' | 'overflow' | 'stride' | 'batchSize' | 'window' | 'threads'
 > & {
   /** `catalog.path`. */
   catalog?: string;
@@ -140,6 +142,7 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
   const maxLength = overrides.maxLength ?? encoder.maxLength ?? DEFAULT_MAX_LENGTH;
   const { sizes, warnings } = applyLimits({
     maxLength,
+    stride: overrides.stride ?? encoder.stride ?? defaultStride(maxLength),
     batchSize: overrides.batchSize ?? encoder.batchSize ?? defaultBatchSize(modelPath),
     window: overrides.window ?? encoder.window ?? defaultWindow(maxLength),
     threads: overrides.threads ?? encoder.threads ?? defaultThreads(),
@@ -154,6 +157,8 @@ export function normalizeBuildOptions(configPath: string, overrides: BuildOverri
       tokenizer: fromCwd(overrides.tokenizer) ?? fromConfig(encoder.tokenizer),
       projection: fromConfig(encoder.projection),
       maxLength: sizes.maxLength,
+      overflow: overrides.overflow ?? encoder.overflow ?? DEFAULT_OVERFLOW,
+      stride: sizes.stride,
       batchSize: sizes.batchSize,
       threads: sizes.threads,
       normalize: encoder.normalize ?? DEFAULT_NORMALIZE,

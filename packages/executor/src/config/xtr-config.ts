@@ -1,4 +1,4 @@
-import type { InputNames } from '@xtr-nx/encoder';
+import type { InputNames, Overflow } from '@xtr-nx/encoder';
 import type { Dtype } from '@xtr-nx/storage';
 
 /** `xtr.config.json`. Paths are relative to the folder holding the file. */
@@ -21,8 +21,12 @@ export interface XtrConfig {
     model?: string;
     /** Hugging Face `tokenizer.json` for an `.onnx` model. */
     tokenizer?: string;
-    /** Tokens kept per chunk, special tokens included (default 256; bounded by `LIMITS` and the model's positions). */
+    /** Tokens per model input, special tokens included (default 256; bounded by `LIMITS` and the model's positions). */
     maxLength?: number;
+    /** Chunks longer than `maxLength`: `window` (default) encodes them in windows, `truncate` drops their tail. */
+    overflow?: Overflow;
+    /** Tokens consecutive windows share (default 32, at most a quarter of maxLength; 0 to maxLength / 2). */
+    stride?: number;
     /** Chunks per onnxruntime call (default 8; 1 for .onnx models of 64 MiB and more). */
     batchSize?: number;
     /** Chunks sorted by length together before batching (default 256, less for long maxLengths). */

@@ -12,7 +12,7 @@ import { createEncoder, type EncodedBatch, modelFiles, type TokenEncoder } from 
 import { IndexWriter, OutputSlot, type ProtectedPath, RowTable } from '@xtr-nx/storage';
 import type { BuildOptions } from '../config/normalize-options';
 import { TOOL } from '../tool';
-import type { BuildSummary, StageTimings } from './build-summary';
+import { addLong, type BuildSummary, type LongChunks, type StageTimings } from './build-summary';
 import { BuildError } from './build-error';
 import { abortable } from './interrupts';
 import { portablePath } from './portable-path';
@@ -128,6 +128,8 @@ export async function buildIndex(
       writeMs: 0,
     };
     let tokens = 0;
+    const { overflow, maxLength } = options.encoder;
+    let long: LongChunks = { overflow, maxLength, texts: 0, cutTokens: 0, extraWindows: 0 };
     // Every text of the build, once: where its rows are in arrival order, once written.
     const planned = new RowTable(total);
     let assembler: WindowAssembler | undefined;
@@ -153,6 +155,7 @@ export async function buildIndex(
     const windows = prefetch(plannedWindows(chunks, model, sources, planned, stages, check));
     for await (const { batch, plan, encodeIds, tokens: tokenized } of windows) {
       signal?.throwIfAborted();
+      long = addLong(long, tokenized?.long);
       encoding = tokenized
         ? naming(encodeIds, () => model.encodeTokenized(tokenized))
         : Promise.resolve(NOTHING_ENCODED);
@@ -200,6 +203,7 @@ export async function buildIndex(
       elapsedMs: performance.now() - started,
       stages: { ...stages, ...model.timings, ...done.timings },
       reuse,
+      long,
       encodingSavedMs: encodingSavedMs(reuse, model.timings, sources),
       store: sources.storeReport,
     };

@@ -1,3 +1,4 @@
+import type { LongTexts, Overflow } from '@xtr-nx/encoder';
 import type { Dtype, StoreCounters } from '@xtr-nx/storage';
 import { isBuiltinModel } from '../config/defaults';
 import type { ReuseCounts } from './reuse/reuse-counts';
@@ -29,11 +30,32 @@ export interface BuildSummary {
   readonly elapsedMs: number;
   readonly stages: StageTimings;
   readonly reuse: ReuseCounts;
+  /** The encoded chunks longer than one model input, and what `overflow` did with them. */
+  readonly long: LongChunks;
   /** Estimated encoding time reuse saved, when an encoding speed is known (see `encodingSavedMs`). */
   readonly encodingSavedMs: number | undefined;
   /** The vector store's activity, when the build used one. */
   readonly store: { readonly counters: StoreCounters; readonly warnings: readonly string[] } | undefined;
 }
+
+/** `LongTexts` summed over a build's encoded chunks, with the options that decided them. */
+export interface LongChunks extends LongTexts {
+  readonly overflow: Overflow;
+  readonly maxLength: number;
+}
+
+/** Adds one window's long texts to `sum`. */
+export function addLong(sum: LongChunks, window: LongTexts | undefined): LongChunks {
+  if (!window) return sum;
+  return {
+    ...sum,
+    texts: sum.texts + window.texts,
+    cutTokens: sum.cutTokens + window.cutTokens,
+    extraWindows: sum.extraWindows + window.extraWindows,
+  };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
@@ -49,6 +71,7 @@ export function formatSummary(summary: BuildSummary, display: (path: string) => 
     `  dim      ${summary.dim} (${summary.dtype}), encoder ${isBuiltinModel(summary.model) ? summary.model : display(summary.model)}`,
     `  files    ${summary.files.join(', ')} — ${mib(summary.bytes)} of vectors`,
     `  reuse    ${formatReuse(summary)}`,
+    ...(summary.long.texts > 0 ? [`  long     ${formatLong(summary)}`] : []),
     `  elapsed  ${seconds.toFixed(2)} s — ${rate} tokens/s`,
   ].join('\n');
 }
@@ -67,6 +90,14 @@ function formatReuse({ reuse, encodingSavedMs }: BuildSummary): string {
   ];
   if (encodingSavedMs !== undefined) parts.push(`~${(encodingSavedMs / 1000).toFixed(1)} s of encoding saved`);
   return parts.join(', ');
+}
+
+/** How many encoded chunks were longer than maxLength, and whether their tail was cut or read in windows. */
+function formatLong({ long, reuse, chunks }: BuildSummary): string {
+  const among = reuse.encoded < chunks ? ` (of the ${count(reuse.encoded)} encoded)` : '';
+  const over = `${count(long.texts)} chunks over maxLength ${long.maxLength}${among}`;
+  if (long.overflow === 'window') return `${over}, read in ${count(long.extraWindows)} extra windows`;
+  return `${over}: ${count(long.cutTokens)} tokens cut (set encoder.overflow "window" to index them)`;
 }
 
 /** Each stage's time as a share of the wall time: where a build spends it besides the model. */

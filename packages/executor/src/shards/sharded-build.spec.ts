@@ -5,6 +5,7 @@ import { type ChunkRow, writeCatalog } from '@xtr-nx/catalog';
 import { verifyIndex } from '@xtr-nx/storage';
 import { type BuildOverrides, normalizeBuildOptions } from '../config/normalize-options';
 import type { ShardOptions } from '../config/shard-options';
+import type { XtrConfig } from '../config/xtr-config';
 import { chunkRow, makeWorkspace, SAMPLE_SOURCES } from '../test-utils/fixtures';
 import { buildIndex } from '../pipeline/build-index';
 import { mergeShards } from './merge-shards';
@@ -32,8 +33,8 @@ function catalog(edit: (row: ChunkRow) => ChunkRow = (row) => row): ChunkRow[] {
 }
 
 describe('a sharded build', () => {
-  async function workspace() {
-    const root = await makeWorkspace(catalog(), { shards: 3 });
+  async function workspace(encoder: XtrConfig['encoder'] = {}) {
+    const root = await makeWorkspace(catalog(), { shards: 3, encoder });
     const options = (overrides: BuildOverrides = {}) =>
       normalizeBuildOptions('xtr.config.json', { threads: 1, ...overrides }, root);
     const shards = options().shards as ShardOptions;
@@ -47,15 +48,19 @@ describe('a sharded build', () => {
     return { root, options, plan, buildShards, merge };
   }
 
-  it('plans, builds each shard and merges into the bytes of an unsharded build', async () => {
-    const { root, options, plan, buildShards, merge } = await workspace();
+  it.each([
+    ['', {}],
+    [', long chunks in windows of 16 tokens', { maxLength: 16, overflow: 'window', stride: 4 } as const],
+  ])('plans, builds each shard and merges into the bytes of an unsharded build%s', async (_, encoder) => {
+    const { root, options, plan, buildShards, merge } = await workspace(encoder);
     const planned = await plan();
     expect(planned.plan.parts.map((part) => part.chunks).reduce((a, b) => a + b)).toBe(31);
     expect(planned.files).toBe(13);
     const shards = await buildShards();
     expect(shards.map((s) => s.chunks)).toEqual(planned.plan.parts.map((part) => part.chunks));
     await merge();
-    await buildIndex(options({ outputDir: 'whole/index' }), quiet);
+    const whole = await buildIndex(options({ outputDir: 'whole/index' }), quiet);
+    if ('overflow' in encoder) expect(whole.long.extraWindows).toBeGreaterThan(31);
     expect(digests(join(root, 'out/index'))).toEqual(digests(join(root, 'whole/index')));
     expect(await verifyIndex(join(root, 'out/index'))).toMatchObject({ ok: true, docCount: 31 });
   });

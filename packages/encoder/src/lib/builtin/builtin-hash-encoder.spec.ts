@@ -82,6 +82,19 @@ describe('builtin:hash encoder', () => {
     await Promise.all([other.close(), longer.close()]);
   });
 
+  it('fingerprints windows apart from truncation, and the stride only with windows', async () => {
+    const fingerprint = async (options: Partial<EncoderOptions>) => {
+      const other = await hashEncoder(options);
+      await other.close();
+      return other.fingerprint;
+    };
+    const truncating = await fingerprint({ overflow: 'truncate', stride: 32 });
+    expect(await fingerprint({ overflow: 'truncate', stride: 8 })).toBe(truncating);
+    const windowed = await fingerprint({ overflow: 'window', stride: 32 });
+    expect(windowed).not.toBe(truncating);
+    expect(await fingerprint({ overflow: 'window', stride: 8 })).not.toBe(windowed);
+  });
+
   it('rejects an unknown built-in and options it has no use for', async () => {
     await expect(hashEncoder({ model: 'builtin:bm25' })).rejects.toThrow(
       /Unknown built-in encoder "builtin:bm25". Use "builtin:hash"/,

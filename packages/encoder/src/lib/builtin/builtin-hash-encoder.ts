@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BatchedEncoder, batchingParts } from '../batched-encoder';
-import { encoderFingerprint } from '../fingerprint';
+import { encoderFingerprint, overflowParts } from '../fingerprint';
 import { OnnxTokenModel } from '../onnx/onnx-token-model';
 import { EncoderError, type ResolvedEncoderOptions } from '../types';
+import { checkWindows } from '../windows';
 import { BUILTIN_HASH } from './builtin-names';
 import { buildHashModel } from './hash-model';
 import { HashTokenizer } from './hash-tokenizer';
@@ -35,7 +36,8 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
       `"${BUILTIN_HASH}" produces ${DIM}-wide vectors but "encoder.dim" is ${options.dim}. Set it to ${DIM} or remove it.`,
     );
   }
-  const tokenizer = new HashTokenizer(BUCKETS, options.maxLength);
+  const tokenizer = new HashTokenizer(BUCKETS);
+  checkWindows(options, tokenizer.specials);
   const modelBytes = buildHashModel({
     vocabSize: tokenizer.vocabSize,
     dim: DIM,
@@ -52,6 +54,7 @@ export async function createBuiltinHashEncoder(options: ResolvedEncoderOptions):
       maxLength: options.maxLength,
       normalize: options.normalize,
       modelHash: createHash('sha256').update(modelBytes).digest('hex'),
+      ...overflowParts(options),
     }),
     tokenizer,
     tokenModel,

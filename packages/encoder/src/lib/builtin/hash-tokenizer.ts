@@ -12,26 +12,17 @@ const SPECIAL_IDS = 2;
  */
 export class HashTokenizer implements Tokenizer {
   readonly vocabSize: number;
+  /** Every model input starts with the document marker. */
+  readonly specials = { before: Int32Array.of(DOC_ID), after: new Int32Array(0) };
 
-  constructor(
-    private readonly buckets: number,
-    private readonly maxLength: number,
-  ) {
+  constructor(private readonly buckets: number) {
     this.vocabSize = buckets + SPECIAL_IDS;
   }
 
-  encode(text: string): TokenIds {
-    // The document marker takes one of the maxLength places.
-    const pieces = splitCode(text, this.maxLength - 1);
-    const length = pieces.length + 1;
-    const ids = new Int32Array(length);
-    ids[0] = DOC_ID;
-    for (let i = 1; i < length; i++) ids[i] = SPECIAL_IDS + (fnv1a(pieces[i - 1]) % this.buckets);
-    return ids;
-  }
-
-  async encodeBatch(texts: readonly string[]): Promise<TokenIds[]> {
-    return texts.map((text) => this.encode(text));
+  async encodeContent(texts: readonly string[]): Promise<TokenIds[]> {
+    return texts.map((text) =>
+      Int32Array.from(splitCode(text), (piece) => SPECIAL_IDS + (fnv1a(piece) % this.buckets)),
+    );
   }
 }
 

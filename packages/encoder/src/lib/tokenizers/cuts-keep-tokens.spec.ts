@@ -1,4 +1,4 @@
-import { cutsKeepTokens } from './cuts-keep-tokens';
+import { cutsKeepTokens, segmentsKeepTokens } from './cuts-keep-tokens';
 
 const BERT = {
   normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, lowercase: true },
@@ -58,5 +58,30 @@ describe('cutsKeepTokens', () => {
     ['no config', undefined],
   ])('refuses prefixes for %s', (_, config) => {
     expect(cutsKeepTokens(config)).toBe(false);
+  });
+});
+
+describe('segmentsKeepTokens', () => {
+  it.each([
+    ['BERT WordPiece', BERT],
+    ['RoBERTa byte-level BPE', ROBERTA],
+    ['T5/XTR Metaspace Unigram', T5],
+  ])('allows segments for %s', (_, config) => {
+    expect(segmentsKeepTokens(config)).toBe(true);
+  });
+
+  it.each([
+    ['no pre-tokenizer (Llama), which refuses prefixes already', LLAMA],
+    ['a Strip normalizer (it strips every segment)', { ...BERT, normalizer: { type: 'Strip', strip_left: true } }],
+    [
+      'a Prepend inside a sequence (it prefixes every segment)',
+      { ...T5, normalizer: { type: 'Sequence', normalizers: [COLLAPSE_SPACES, { type: 'Prepend', prepend: '▁' }] } },
+    ],
+    [
+      'an added token that swallows the whitespace after it',
+      { ...ROBERTA, added_tokens: [{ content: '<mask>', rstrip: true }] },
+    ],
+  ])('refuses segments for %s', (_, config) => {
+    expect(segmentsKeepTokens(config)).toBe(false);
   });
 });

@@ -121,3 +121,26 @@ export function cutsKeepTokens(config: unknown): boolean {
     (added ?? []).every((token) => typeof token.content === 'string' && !/\s/.test(token.content))
   );
 }
+
+/** Normalizers that act on the start or end of the text they are given, wherever a cut put it. */
+const EDGE_NORMALIZERS = new Set(['Strip', 'Prepend']);
+
+function actsAtEdges(normalizer: Component | null | undefined): boolean {
+  if (normalizer?.type === 'Sequence') return ((normalizer.normalizers ?? []) as Component[]).some(actsAtEdges);
+  return EDGE_NORMALIZERS.has(normalizer?.type ?? '');
+}
+
+/**
+ * Whether a text cut before spaces that follow a non-space (see `prefixEnd`) into segments gives,
+ * segment after segment, the tokens of the whole text: the prefix condition (`cutsKeepTokens`)
+ * for every cut, and nothing that treats a segment's start or end as the text's — no `Strip` or
+ * `Prepend` normalizer, and no added token that swallows the whitespace after it (`rstrip`),
+ * which would reach across the cut.
+ */
+export function segmentsKeepTokens(config: unknown): boolean {
+  const { normalizer, added_tokens: added } = (config ?? {}) as {
+    normalizer?: Component | null;
+    added_tokens?: { rstrip?: boolean }[];
+  };
+  return cutsKeepTokens(config) && !actsAtEdges(normalizer) && !(added ?? []).some((token) => token.rstrip);
+}

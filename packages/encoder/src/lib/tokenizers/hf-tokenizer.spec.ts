@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { Tokenizer } from 'tokenizers';
 import { trainTokenizer, writeTinyWordPiece } from '../../testing';
 import { mulberry32 } from '../builtin/seeded-uniform';
+import { windowInputs } from '../windows';
 import { HfTokenizer } from './hf-tokenizer';
+
+/** The model inputs an encoder truncating to `maxLength` makes of `texts`. */
+async function truncated(path: string, maxLength: number, texts: readonly string[]): Promise<Int32Array[]> {
+  const tokenizer = await HfTokenizer.load(path, maxLength);
+  const contents = await tokenizer.encodeContent(texts);
+  return windowInputs(contents, tokenizer.specials, { maxLength, overflow: 'truncate', stride: 0 })
+    .tokens as Int32Array[];
+}
 
 /** Sources of this package: real code to tokenize and to train the tokenizers on. */
 const TRAINING_FILES = [
@@ -158,12 +167,7 @@ describe('HfTokenizer', () => {
     beforeAll(() => writeTinyWordPiece(tiny));
 
     it('lower-cases, splits at spaces and punctuation, and adds [CLS] 2 … [SEP] 3', async () => {
-      const ids = await HfTokenizer.load(tiny, 512).encodeBatch([
-        '',
-        'getUserById(id)',
-        'RETURN  Users;',
-        'find getter',
-      ]);
+      const ids = await truncated(tiny, 512, ['', 'getUserById(id)', 'RETURN  Users;', 'find getter']);
       expect(ids.map((one) => Array.from(one))).toEqual([
         [2, 3],
         // get ##user ##by ##id ( id )
@@ -177,7 +181,7 @@ describe('HfTokenizer', () => {
 
     it('truncates to maxLength tokens with [CLS] and [SEP] counted, as AutoTokenizer(truncation=True) does', async () => {
       const line = 'return users.get(id); ';
-      const ids = await HfTokenizer.load(tiny, 8).encodeBatch([line, line.repeat(10_000)]);
+      const ids = await truncated(tiny, 8, [line, line.repeat(10_000)]);
       // return user ##s . get ( — then [SEP], in place of id ) ; and everything after them.
       expect(ids.map((one) => Array.from(one))).toEqual([
         [2, 10, 5, 11, 14, 4, 12, 3],
@@ -190,7 +194,7 @@ describe('HfTokenizer', () => {
   const cases = KINDS.flatMap((kind) => [4, 64, 512].map((maxLength) => [kind, maxLength] as const));
 
   it.each(cases)('%s, maxLength %d: the ids the library gives each whole text, truncated', async (kind, maxLength) => {
-    const ours = await HfTokenizer.load(paths[kind], maxLength).encodeBatch(TEXTS);
+    const ours = await truncated(paths[kind], maxLength, TEXTS);
     const reference = Tokenizer.fromFile(paths[kind]);
     reference.setTruncation(maxLength);
     for (const [i, text] of TEXTS.entries()) {
@@ -204,12 +208,39 @@ describe('HfTokenizer', () => {
     expect(ours[TEXTS.indexOf(CODE)]).toHaveLength(maxLength);
   });
 
-  describe('how much of a long text it tokenizes', () => {
+  it.each(KINDS)(
+    '%s: every text token of each whole text, uncut and in order, as the library gives them',
+    async (kind) => {
+      const ours = await (await HfTokenizer.load(paths[kind], 64)).encodeContent(TEXTS);
+      const reference = Tokenizer.fromFile(paths[kind]);
+      for (const [i, text] of TEXTS.entries()) {
+        const expected = (await reference.encode(text, null, { addSpecialTokens: false })).getIds();
+        if (Array.from(ours[i]).join() !== expected.join()) {
+          expect({ text: i, ids: Array.from(ours[i]) }).toEqual({ text: i, ids: expected });
+        }
+      }
+      // Long enough to have been tokenized in segments.
+      expect(ours[TEXTS.indexOf(CODE)].length).toBeGreaterThan(1_000);
+    },
+  );
+
+  it('finds the special tokens each post-processor puts before and after a text', async () => {
+    const specials = async (kind: Kind) => {
+      const { before, after } = (await HfTokenizer.load(paths[kind], 64)).specials;
+      return [Array.from(before), Array.from(after)];
+    };
+    // The vocabularies start with their special tokens (see trainTokenizer): [CLS] 2, [SEP] 3; </s> 1; <s> 0, </s> 2.
+    expect(await specials('wordpiece')).toEqual([[2], [3]]);
+    expect(await specials('unigram')).toEqual([[], [1]]);
+    expect(await specials('bpe')).toEqual([[0], [2]]);
+  });
+
+  describe('how much of a long text it tokenizes at once', () => {
     const megabyte = CODE.repeat(Math.ceil(2 ** 20 / CODE.length));
     const longestTokenized = async (kind: Kind) => {
       const spy = jest.spyOn(Tokenizer.prototype, 'encodeBatch');
       try {
-        await HfTokenizer.load(paths[kind], 64).encodeBatch([megabyte, 'x']);
+        await (await HfTokenizer.load(paths[kind], 64)).encodeContent([megabyte, 'x']);
         return Math.max(...spy.mock.calls.flatMap(([inputs]) => inputs.map((input) => (input as string).length)));
       } finally {
         spy.mockRestore();
@@ -217,7 +248,7 @@ describe('HfTokenizer', () => {
     };
 
     const cutting = ['wordpiece', 'unigram', 'bpe', 't5-normalizer', 'bpe-strip-accents'] as const;
-    it.each(cutting)('%s: a prefix of a few kilobytes, not the megabyte', async (kind) => {
+    it.each(cutting)('%s: segments of a few kilobytes, not the megabyte', async (kind) => {
       expect(await longestTokenized(kind)).toBeLessThan(8_192);
     });
 

@@ -1,25 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HfTokenizerImpl } from 'tokenizers';
 import { EncoderError, type TokenIds, type Tokenizer } from '../types';
-import { cutsKeepTokens } from './cuts-keep-tokens';
-import { encodePrefixes } from './encode-prefixes';
+import { segmentsKeepTokens } from './cuts-keep-tokens';
+import { encodeSegments } from './encode-segments';
+
+/**
+ * Characters per segment, per token of `maxLength`. Code averages 3–4 characters per token with
+ * WordPiece, BPE and Unigram vocabularies, so most chunks are one segment, and a chunk of
+ * megabytes is tokenized a few kilobytes at a time.
+ */
+const CHARS_PER_TOKEN = 8;
 
 /**
  * A Hugging Face `tokenizer.json` through the `tokenizers` Rust bindings — the implementation
- * behind Python's fast tokenizers, so ids match `AutoTokenizer(…)(text, truncation=True,
- * max_length=maxLength)`: special tokens kept, truncation leaving room for them, no padding.
+ * behind Python's fast tokenizers. Its text tokens plus `specials` cut to `maxLength` are the ids
+ * of `AutoTokenizer(…)(text, truncation=True, max_length=maxLength)`: special tokens kept,
+ * truncation leaving room for them, no padding.
  *
- * Long texts cost what `maxLength` tokens cost: when the tokenizer allows it (`cutsKeepTokens`),
- * only a prefix is tokenized, never the megabytes that truncation would throw away.
+ * Long texts are tokenized in segments (`encodeSegments`) when the tokenizer allows it, so memory
+ * follows their tokens, not the tokenizer's per-token bookkeeping for the whole text.
  */
 export class HfTokenizer implements Tokenizer {
   private constructor(
     private readonly tokenizer: HfTokenizerImpl,
-    private readonly maxLength: number,
-    private readonly prefixesSuffice: boolean,
+    private readonly budget: number,
+    private readonly segmentsSuffice: boolean,
+    readonly specials: Tokenizer['specials'],
   ) {}
 
-  static load(path: string, maxLength: number): HfTokenizer {
+  static async load(path: string, maxLength: number): Promise<HfTokenizer> {
     let text: string;
     let tokenizer: HfTokenizerImpl;
     try {
@@ -30,21 +39,36 @@ export class HfTokenizer implements Tokenizer {
         `Cannot load tokenizer ${path}: ${(error as Error).message}. "encoder.tokenizer" must be a Hugging Face tokenizer.json (save it with tokenizer.save_pretrained()).`,
       );
     }
-    // Right truncation (the default) keeps the first tokens: the ones a prefix holds.
-    tokenizer.setTruncation(maxLength);
+    // Inputs are cut and padded by the encoder, whatever the file says.
+    tokenizer.disableTruncation();
     tokenizer.disablePadding();
-    return new HfTokenizer(tokenizer, maxLength, cutsKeepTokens(parseJson(text)));
+    const specials = await specialsOf(tokenizer);
+    return new HfTokenizer(tokenizer, maxLength * CHARS_PER_TOKEN, segmentsKeepTokens(parseJson(text)), specials);
   }
 
-  async encodeBatch(texts: readonly string[]): Promise<TokenIds[]> {
-    if (!this.prefixesSuffice) return this.encodeWhole(texts);
-    return encodePrefixes(texts, this.maxLength, (batch) => this.encodeWhole(batch));
+  async encodeContent(texts: readonly string[]): Promise<TokenIds[]> {
+    if (!this.segmentsSuffice) return this.encodeWhole(texts);
+    return encodeSegments(texts, this.budget, (batch) => this.encodeWhole(batch));
   }
 
   private async encodeWhole(texts: readonly string[]): Promise<TokenIds[]> {
-    const encodings = await this.tokenizer.encodeBatch([...texts], { addSpecialTokens: true });
+    const encodings = await this.tokenizer.encodeBatch([...texts], { addSpecialTokens: false });
     return encodings.map((encoding) => Int32Array.from(encoding.getIds()));
   }
+}
+
+/**
+ * The special tokens the post-processor puts around one text (`[CLS] … [SEP]`, `<s> … </s>`,
+ * `… </s>`): those of a one-token probe, told apart from its text token by the special-tokens mask.
+ */
+async function specialsOf(tokenizer: HfTokenizerImpl): Promise<Tokenizer['specials']> {
+  const probe = await tokenizer.encode('a', null, { addSpecialTokens: true });
+  const ids = probe.getIds();
+  const mask = probe.getSpecialTokensMask();
+  // A probe the tokenizer turns into special tokens alone counts them as leading ones.
+  const before = mask.includes(0) ? mask.indexOf(0) : ids.length;
+  const after = mask.includes(0) ? mask.length - 1 - mask.lastIndexOf(0) : 0;
+  return { before: Int32Array.from(ids.slice(0, before)), after: Int32Array.from(ids.slice(ids.length - after)) };
 }
 
 /** The parsed file, or `undefined` where JSON.parse reads it differently from the Rust loader. */

@@ -6,6 +6,7 @@ import { buildTransformerModel, SMALL_SIZE } from '@xtr-nx/encoder/testing';
 import { verifyIndex } from '@xtr-nx/storage';
 import { Tokenizer } from 'tokenizers';
 import { type BuildOverrides, normalizeBuildOptions } from '../../config/normalize-options';
+import type { XtrConfig } from '../../config/xtr-config';
 import { chunkRow, makeWorkspace, SAMPLE_SOURCES, writeTestModel } from '../../test-utils/fixtures';
 import { buildIndex } from '../build-index';
 
@@ -49,9 +50,14 @@ function digests(dir: string, dtype: keyof typeof INDEX_FILES): Record<string, s
   );
 }
 
-const ENCODERS = {
+const ONNX = { model: 'model.onnx', tokenizer: 'tokenizer.json' };
+/** Windows of 16 tokens: most texts are read in several, which must be reused like any rows. */
+const WINDOWS = { maxLength: 16, overflow: 'window', stride: 4 } as const;
+const ENCODERS: Record<string, { encoder?: XtrConfig['encoder'] }> = {
   'builtin:hash': {},
-  'a generated ONNX transformer': { encoder: { model: 'model.onnx', tokenizer: 'tokenizer.json' } },
+  'a generated ONNX transformer': { encoder: ONNX },
+  'builtin:hash, long chunks in windows': { encoder: WINDOWS },
+  'a generated ONNX transformer, long chunks in windows': { encoder: { ...ONNX, ...WINDOWS } },
 };
 
 describe.each(Object.entries(ENCODERS))('incremental builds with %s', (_name, encoderConfig) => {
@@ -61,7 +67,7 @@ describe.each(Object.entries(ENCODERS))('incremental builds with %s', (_name, en
       output: { dir: 'out/index', dtype },
       store: { dir: 'store' },
     });
-    if ('encoder' in encoderConfig) writeTestModel(root);
+    if (encoderConfig.encoder?.model) writeTestModel(root);
     await writeCatalog(join(root, 'second.duckdb'), SECOND);
     // Small windows and batches: repeats fall in the same window and in later ones.
     const build = (overrides: BuildOverrides) =>
@@ -78,6 +84,7 @@ describe.each(Object.entries(ENCODERS))('incremental builds with %s', (_name, en
       const { root, build } = await workspace(dtype);
       const first = await build({});
       expect(first.reuse).toMatchObject({ encoded: 40, fromPrevious: 0, fromStore: 0, deduplicated: 1 });
+      if (encoderConfig.encoder?.overflow) expect(first.long.extraWindows).toBeGreaterThan(40);
 
       const incremental = await build({ catalog: 'second.duckdb' });
       expect(incremental.reuse).toMatchObject({ encoded: 4, fromPrevious: 35, fromStore: 0, deduplicated: 3 });
