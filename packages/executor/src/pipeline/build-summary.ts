@@ -88,7 +88,9 @@ function formatReuse({ reuse, encodingSavedMs }: BuildSummary): string {
     `${reuse.encoded} encoded`,
     `${reuse.deduplicated} deduplicated`,
   ];
-  if (encodingSavedMs !== undefined) parts.push(`~${(encodingSavedMs / 1000).toFixed(1)} s of encoding saved`);
+  // Under a twentieth of a second would print as ~0.0 s: not worth a claim.
+  if (encodingSavedMs !== undefined && encodingSavedMs >= 50)
+    parts.push(`~${(encodingSavedMs / 1000).toFixed(1)} s of encoding saved`);
   return parts.join(', ');
 }
 
