@@ -27,8 +27,14 @@ describe('lookupChunks', () => {
     try {
       const found = await lookupChunks(catalog, [big, 404n, 3n]);
       expect([...found.keys()].sort()).toEqual([3n, big]);
-      expect(found.get(big)).toEqual({ uri: 'b.ts', startLine: 41, endLine: 80, preview: 'second' });
-      expect(found.get(3n)).toEqual({ uri: 'c.ts', startLine: 81, endLine: 120, preview: '' });
+      expect(found.get(big)).toEqual({
+        uri: 'b.ts',
+        startLine: 41,
+        endLine: 80,
+        preview: 'second',
+        content: `text ${big}`,
+      });
+      expect(found.get(3n)).toEqual({ uri: 'c.ts', startLine: 81, endLine: 120, preview: '', content: 'text 3' });
       expect((await lookupChunks(catalog, [])).size).toBe(0);
     } finally {
       catalog.close();
@@ -48,6 +54,7 @@ describe('lookupChunks', () => {
         startLine: null,
         endLine: null,
         preview: null,
+        content: 'x',
       });
     } finally {
       catalog.close();

@@ -9,6 +9,8 @@ export interface ChunkDetails {
   readonly startLine: number | null;
   readonly endLine: number | null;
   readonly preview: string | null;
+  /** The chunk's text ("" when NULL), to explain which of its tokens matched. */
+  readonly content: string;
 }
 
 const DETAIL_COLUMNS = ['uri', 'start_line', 'end_line', 'preview'] as const;
@@ -23,17 +25,18 @@ export async function lookupChunks(
   const selected = await idTable(catalog, BigInt64Array.from(ids));
   const columns = DETAIL_COLUMNS.map((name) => (catalog.columns.has(name) ? quoteIdentifier(name) : 'NULL'));
   const sql =
-    `SELECT ${catalog.idExpression} AS id, ${columns.join(', ')} FROM ${quoteIdentifier(catalog.table)} ` +
+    `SELECT ${catalog.idExpression} AS id, ${columns.join(', ')}, coalesce(content, '') FROM ${quoteIdentifier(catalog.table)} ` +
     `WHERE ${catalog.idExpression} IN (SELECT id FROM ${selected})`;
   const reader = await catalog.connection.runAndReadAll(sql).catch((error: Error) => {
     throw catalogReadError(catalog, `looking up chunks in "${catalog.table}" failed`, error);
   });
-  for (const [id, uri, startLine, endLine, preview] of reader.getRows()) {
+  for (const [id, uri, startLine, endLine, preview, content] of reader.getRows()) {
     found.set(id as bigint, {
       uri: uri === null ? null : String(uri),
       startLine: startLine === null ? null : Number(startLine),
       endLine: endLine === null ? null : Number(endLine),
       preview: preview === null ? null : String(preview),
+      content: String(content),
     });
   }
   return found;

@@ -12,7 +12,7 @@ import {
   type TokenizedWindow,
   type Tokenizer,
 } from './types';
-import { type WindowOptions, windowInputs } from './windows';
+import { tokensWithRows, type WindowOptions, windowInputs } from './windows';
 
 export interface BatchedEncoderParts {
   /** What the user configured (`TokenEncoder.model`). */
@@ -98,6 +98,11 @@ export class BatchedEncoder implements TokenEncoder {
       );
     }
     return window;
+  }
+
+  async rowTokens(text: string): Promise<string[]> {
+    const { tokenizer, windows } = this.parts;
+    return tokensWithRows(await tokenizer.tokenTexts(text), tokenizer.specials, windows);
   }
 
   async encodeTokenized({ tokens, rows }: TokenizedWindow): Promise<EncodedBatch> {

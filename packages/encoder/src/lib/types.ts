@@ -71,6 +71,8 @@ export interface TokenEncoder {
   encode(texts: readonly string[]): Promise<EncodedBatch>;
   tokenize(texts: readonly string[]): Promise<TokenizedWindow>;
   encodeTokenized(window: TokenizedWindow): Promise<EncodedBatch>;
+  /** What people read for each row `encode([text])` gives: the token the row stands for. */
+  rowTokens(text: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -140,6 +142,12 @@ export interface Tokenizer {
   readonly specials: { readonly before: TokenIds; readonly after: TokenIds };
   /** Every token of each text, uncut and without special tokens. */
   encodeContent(texts: readonly string[]): Promise<TokenIds[]>;
+  /**
+   * What people read for the tokens of one model input over the whole of `text`: the special
+   * tokens before, every text token, the special tokens after — aligned with `specials` and
+   * `encodeContent`, for explanations.
+   */
+  tokenTexts(text: string): Promise<string[]>;
 }
 
 export class EncoderError extends Error {

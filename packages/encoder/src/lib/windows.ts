@@ -25,6 +25,21 @@ export function checkWindows({ maxLength, overflow, stride }: WindowOptions, spe
   );
 }
 
+/**
+ * Which of a text's tokens (special tokens before, text tokens, special tokens after) have rows,
+ * by `windowInputs`' rule: all of them with `window`, the first inputs' worth with `truncate`.
+ */
+export function tokensWithRows<T>(
+  tokens: readonly T[],
+  specials: Specials,
+  { maxLength, overflow }: WindowOptions,
+): T[] {
+  const room = Math.max(roomFor(maxLength, specials), 0);
+  const textTokens = tokens.length - specials.before.length - specials.after.length;
+  if (overflow === 'window' || textTokens <= room) return [...tokens];
+  return [...tokens.slice(0, specials.before.length + room), ...tokens.slice(tokens.length - specials.after.length)];
+}
+
 function modelInput(specials: Specials, content: TokenIds): TokenIds {
   const ids = new Int32Array(specials.before.length + content.length + specials.after.length);
   ids.set(specials.before);

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeCatalog } from '@xtr-nx/catalog';
 import { chunkRow, makeWorkspace, runCli, writeTestModel } from '../test-utils/fixtures';
 
 const SOURCES = [
@@ -50,9 +51,14 @@ describe('xtr search', () => {
       end_line: 3,
       preview: SOURCES[2],
     });
-    // builtin:hash: a document marker, then "vector", "store", "prune".
-    expect(hits[0].matches.map((m: { q_index: number }) => m.q_index)).toEqual([0, 1, 2, 3]);
-    for (const match of hits[0].matches) expect(match.doc_index).toEqual(expect.any(Number));
+    // builtin:hash: a document marker, then "vector", "store", "prune", each found verbatim in
+    // `class VectorStore {\n  prune(…`: rows 0 ([DOC]), 2, 3 and 5.
+    expect(hits[0].matches).toEqual([
+      { q_index: 0, q_token: '[DOC]', doc_index: 0, doc_token: '[DOC]', similarity: expect.any(Number) },
+      { q_index: 1, q_token: 'vector', doc_index: 2, doc_token: 'vector', similarity: expect.any(Number) },
+      { q_index: 2, q_token: 'store', doc_index: 3, doc_token: 'store', similarity: expect.any(Number) },
+      { q_index: 3, q_token: 'prune', doc_index: 5, doc_token: 'prune', similarity: expect.any(Number) },
+    ]);
   });
 
   it('rescores only the candidates, and scores with xtr', async () => {
@@ -123,6 +129,21 @@ describe('xtr search', () => {
     expect(result.stderr).toMatch(
       /The query ".*" tokenizes to nothing \(no token besides the encoder's special ones\)/,
     );
+  });
+
+  it('names no chunk tokens when the catalog’s text is no longer the one indexed', async () => {
+    const other = await builtWorkspace();
+    const edited = SOURCES.map((s, i) => ({ ...chunkRow(BigInt(11 + i), `${s}// edited\n`), uri: `src/f${i}.ts` }));
+    await writeCatalog(join(other, 'catalog.duckdb'), edited);
+    const result = await runCli(['search', 'vector store prune', '--json', '--explain', '--k', '1'], other);
+    expect(result.exitCode).toBe(0);
+    const [hit] = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(hit.uri).toBe('src/f2.ts');
+    expect(hit.matches.map((m: { q_token: string }) => m.q_token)).toEqual(['[DOC]', 'vector', 'store', 'prune']);
+    expect(hit.matches.map((m: { doc_token: unknown }) => m.doc_token)).toEqual([null, null, null, null]);
   });
 
   it('shows hits by chunk id when the catalog is gone', async () => {

@@ -26,6 +26,9 @@ function location(hit: ShownHit): string {
     : `${hit.uri}:${hit.startLine}-${hit.endLine}`;
 }
 
+/** ` "token"` when the token's text is known. */
+const spelled = (token: string | null | undefined) => (typeof token === 'string' ? ` ${JSON.stringify(token)}` : '');
+
 /** The preview's first non-blank line, trimmed. */
 function firstLine(preview: string | null): string {
   return (
@@ -52,10 +55,12 @@ export function hitsAsTable(hits: readonly ShownHit[], width: number): string[] 
   hits.forEach((hit, i) => {
     out.push(line(rows[i], firstLine(hit.preview)));
     for (const match of hit.matches ?? []) {
-      const where = match.doc_index === null ? 'no token retrieved, imputed' : `chunk token ${match.doc_index}`;
-      out.push(
-        fit(`${' '.repeat(widths[0] + 2)}query token ${match.q_index} → ${where} (${match.similarity.toFixed(3)})`),
-      );
+      const query = `query token ${match.q_index}${spelled(match.q_token)}`;
+      const chunk =
+        match.doc_index === null
+          ? 'no chunk token retrieved, imputed'
+          : `chunk token ${match.doc_index}${spelled(match.doc_token)}`;
+      out.push(fit(`${' '.repeat(widths[0] + 2)}${query} → ${chunk} (${match.similarity.toFixed(3)})`));
     }
   });
   return out;

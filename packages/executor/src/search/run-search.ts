@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { type ChunkDetails, lookupChunks, openCatalog } from '@xtr-nx/catalog';
 import { IndexReader, MANIFEST_FILE, StorageError } from '@xtr-nx/storage';
-import { openQueryEncoder, scoreQueries, type SearchHit } from '@xtr-nx/search';
+import { DEFAULT_MAX_QUERY_TOKENS, openQueryEncoder, scoreQueries } from '@xtr-nx/search';
 import { type BuildOptions, displayPath, normalizeBuildOptions } from '../config/normalize-options';
 import { reportFailure, type RunLogger } from '../run-logger';
 import { hitsAsJson, hitsAsTable } from './format-hits';
-import type { SearchRequest, ShownHit } from './search-request';
+import type { SearchRequest } from './search-request';
+import { withTokenTexts } from './token-texts';
 
 /** Where results go: stdout in the CLI (the logger keeps stderr for problems). */
 export interface SearchOutput {
@@ -14,15 +15,30 @@ export interface SearchOutput {
   readonly width: number;
 }
 
-/** The index's manifest, which names the encoder queries must be encoded with. */
+/**
+ * The index's manifest, which names the encoder queries must be encoded with, and the content
+ * hash each chunk had when it was indexed.
+ */
 function readManifest(dir: string, shown: string) {
   const reader = IndexReader.open(dir);
   reader.close();
-  if (!reader.manifest)
+  const { manifest } = reader;
+  if (!manifest)
     throw new StorageError(
       `${shown} has no ${MANIFEST_FILE}, so the encoder its vectors came from is unknown. Search indexes built by xtr (xtr build or nx run <project>:xtr-index).`,
     );
-  return { dir: reader.dir, manifest: reader.manifest };
+  const indexedHash = (id: bigint) => {
+    const location = reader.locate(id);
+    return location && manifest.contentHashes[location.index];
+  };
+  return { dir: reader.dir, manifest, indexedHash };
+}
+
+/** Where a hit's chunk comes from, as far as the catalog says. */
+function whereFrom(detail: ChunkDetails | undefined) {
+  return detail
+    ? { uri: detail.uri, startLine: detail.startLine, endLine: detail.endLine, preview: detail.preview }
+    : { uri: null, startLine: null, endLine: null, preview: null };
 }
 
 /**
@@ -68,42 +84,43 @@ export async function runSearch(
   try {
     const options = normalizeBuildOptions(configPath, { outputDir: request.dir }, cwd);
     const shown = displayPath(options.outputDir, cwd);
-    const { dir, manifest } = readManifest(options.outputDir, shown);
+    const { dir, manifest, indexedHash } = readManifest(options.outputDir, shown);
     const started = performance.now();
     const encoder = await openQueryEncoder(options.encoder, manifest, shown);
-    let rows: Float32Array[];
     try {
-      rows = [];
+      const rows: Float32Array[] = [];
       for (const query of request.queries) rows.push(await encoder.encode(query));
+      const hits = await scoreQueries(dir, rows, {
+        k: request.k,
+        mode: request.mode,
+        candidates: request.candidates,
+        tokenK: request.tokenK,
+        maxQueryTokens: request.maxQueryTokens,
+        explain: request.explain,
+        threads: options.encoder.threads,
+      });
+      const ms = Math.round(performance.now() - started);
+      const details = await chunkDetails(options, [...new Set(hits.flat().map((hit) => hit.id))], logger, cwd);
+      for (const [q, query] of request.queries.entries()) {
+        let queryHits = hits[q].map((hit) => ({ query, ...hit, ...whereFrom(details.get(hit.id)) }));
+        if (request.explain) {
+          const queryTokens = (await encoder.rowTokens(query)).slice(
+            0,
+            request.maxQueryTokens ?? DEFAULT_MAX_QUERY_TOKENS,
+          );
+          queryHits = await withTokenTexts(queryHits, queryTokens, details, indexedHash, encoder);
+        }
+        if (request.json) {
+          for (const line of hitsAsJson(queryHits)) output.line(line);
+          continue;
+        }
+        const scope = request.candidates ? `${request.candidates.length} candidates` : `${manifest.docCount} chunks`;
+        output.line(`"${query}": ${request.mode} over ${scope} of ${shown}, ${hits[q].length} hits (${ms} ms)`);
+        for (const line of hitsAsTable(queryHits, output.width)) output.line(line);
+      }
     } finally {
       await encoder.close();
     }
-    const hits = await scoreQueries(dir, rows, {
-      k: request.k,
-      mode: request.mode,
-      candidates: request.candidates,
-      tokenK: request.tokenK,
-      maxQueryTokens: request.maxQueryTokens,
-      explain: request.explain,
-      threads: options.encoder.threads,
-    });
-    const ms = Math.round(performance.now() - started);
-    const details = await chunkDetails(options, [...new Set(hits.flat().map((hit) => hit.id))], logger, cwd);
-    const shownHits = (queryHits: SearchHit[], query: string): ShownHit[] =>
-      queryHits.map((hit) => ({
-        query,
-        ...hit,
-        ...(details.get(hit.id) ?? { uri: null, startLine: null, endLine: null, preview: null }),
-      }));
-    request.queries.forEach((query, q) => {
-      if (request.json) {
-        for (const line of hitsAsJson(shownHits(hits[q], query))) output.line(line);
-        return;
-      }
-      const scope = request.candidates ? `${request.candidates.length} candidates` : `${manifest.docCount} chunks`;
-      output.line(`"${query}": ${request.mode} over ${scope} of ${shown}, ${hits[q].length} hits (${ms} ms)`);
-      for (const line of hitsAsTable(shownHits(hits[q], query), output.width)) output.line(line);
-    });
     return true;
   } catch (error) {
     reportFailure('search', error, logger);

@@ -25,5 +25,15 @@ export interface ShownHit {
   readonly startLine: number | null;
   readonly endLine: number | null;
   readonly preview: string | null;
-  readonly matches?: readonly { q_index: number; doc_index: number | null; similarity: number }[];
+  readonly matches?: readonly ShownMatch[];
+}
+
+/** A query token's match, with the tokens as people read them when they are known. */
+export interface ShownMatch {
+  readonly q_index: number;
+  readonly doc_index: number | null;
+  readonly similarity: number;
+  readonly q_token?: string;
+  /** The chunk's token; null when the catalog's text is not the one indexed (or none was matched). */
+  readonly doc_token?: string | null;
 }

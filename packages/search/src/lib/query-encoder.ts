@@ -12,6 +12,8 @@ import { SearchError } from './types';
 export interface QueryEncoder {
   /** `[tokens, dim]` float32 rows of `text`. */
   encode(text: string): Promise<Float32Array>;
+  /** What people read for each row `encode` gives for `text` (a query's, or a chunk's as indexed). */
+  rowTokens(text: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export async function openQueryEncoder(
       const { vectors } = await encoder.encodeTokenized(window);
       return vectors as Float32Array;
     },
+    rowTokens: (text) => encoder.rowTokens(text),
     close: () => encoder.close(),
   };
 }

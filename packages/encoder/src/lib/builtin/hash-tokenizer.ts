@@ -5,6 +5,8 @@ export const PAD_ID = 0;
 /** Marks the start of every document, so that even an empty chunk has one token. */
 export const DOC_ID = 1;
 const SPECIAL_IDS = 2;
+/** How explanations show the document marker. */
+const DOC_TEXT = '[DOC]';
 
 /**
  * Maps code pieces to ids by hashing them into `buckets` (FNV-1a over UTF-16 code units), so no
@@ -17,6 +19,10 @@ export class HashTokenizer implements Tokenizer {
 
   constructor(private readonly buckets: number) {
     this.vocabSize = buckets + SPECIAL_IDS;
+  }
+
+  async tokenTexts(text: string): Promise<string[]> {
+    return [DOC_TEXT, ...splitCode(text)];
   }
 
   async encodeContent(texts: readonly string[]): Promise<TokenIds[]> {

@@ -51,6 +51,12 @@ export class HfTokenizer implements Tokenizer {
     return encodeSegments(texts, this.budget, (batch) => this.encodeWhole(batch));
   }
 
+  async tokenTexts(text: string): Promise<string[]> {
+    const [content] = await this.encodeContent([text]);
+    const ids = [...this.specials.before, ...content, ...this.specials.after];
+    return ids.map((id) => this.tokenizer.idToToken(id) ?? `[${id}]`);
+  }
+
   private async encodeWhole(texts: readonly string[]): Promise<TokenIds[]> {
     const encodings = await this.tokenizer.encodeBatch([...texts], { addSpecialTokens: false });
     return encodings.map((encoding) => Int32Array.from(encoding.getIds()));
