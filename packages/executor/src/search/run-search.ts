@@ -115,7 +115,9 @@ export async function runSearch(
           continue;
         }
         const scope = request.candidates ? `${request.candidates.length} candidates` : `${manifest.docCount} chunks`;
-        output.line(`"${query}": ${request.mode} over ${scope} of ${shown}, ${hits[q].length} hits (${ms} ms)`);
+        output.line(
+          `"${query}": ${request.mode} over ${scope} of ${shown}, ${hits[q].length} hit${hits[q].length === 1 ? '' : 's'} (${ms} ms)`,
+        );
         for (const line of hitsAsTable(queryHits, output.width)) output.line(line);
       }
     } finally {
