@@ -6,19 +6,20 @@
  * over the reference, stage shares and peak RSS;
  * then peak RSS of the built-in encoder at 20k and 200k chunks (memory.ts), verify throughput
  * (verify-throughput.ts), the shard merge (merge-throughput.ts) and incremental builds after a 1% edit against full builds, for the
- * small and xtr-base-sized transformers (incremental.ts). Every figure is a median with its
- * min–max over rounds, every ratio taken within a round. Prints tables and writes
- * dist/bench/bench.json.
+ * small and xtr-base-sized transformers (incremental.ts), and exhaustive search latency and
+ * throughput, TypeScript beside numpy on the same synthetic 20k- and 200k-chunk indexes
+ * (search.ts). Every figure is a median with its min–max over rounds, every ratio taken within a
+ * round. Prints tables and writes dist/bench/bench.json.
  *
  *   tsx --conditions=@xtr-nx/source tools/bench/pipeline.ts [--rounds 3] [--models builtin:hash,small,xtr-base]
  *       [--threads N] [--window N] [--skip-memory] [--skip-verify] [--skip-merge]
- *       [--skip-incremental | --incremental-only] [--incremental-rounds N]
+ *       [--skip-incremental | --incremental-only] [--incremental-rounds N] [--skip-search | --search-only]
  *
  * `--models` picks the models of the pipeline and incremental sections alike; `--rounds` is the
- * pipeline's and the memory bench's, `--incremental-rounds` overrides the incremental section's
- * (3 for the small model, 2 for the xtr-base-sized one).
+ * pipeline's, the memory bench's and the search bench's, `--incremental-rounds` overrides the
+ * incremental section's (3 for the small model, 2 for the xtr-base-sized one).
  *
- * A quick look (about a minute): --models builtin:hash,small --skip-memory --skip-verify --skip-incremental
+ * A quick look (about a minute): --models builtin:hash,small --skip-memory --skip-verify --skip-incremental --skip-search
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
@@ -30,6 +31,7 @@ import { INCREMENTAL_MODELS, incrementalLines, measureIncremental } from './incr
 import { measureMemory, memoryLines } from './memory';
 import { type ModelResult, printModels } from './pipeline-report';
 import { measureMerge } from './merge-throughput';
+import { measureSearch, searchLines } from './search';
 import { measureVerify } from './verify-throughput';
 
 /**
@@ -62,11 +64,17 @@ async function main() {
       'skip-incremental': { type: 'boolean', default: false },
       'incremental-only': { type: 'boolean', default: false },
       'incremental-rounds': { type: 'string' },
+      'skip-search': { type: 'boolean', default: false },
+      'search-only': { type: 'boolean', default: false },
     },
   });
   if (values['skip-incremental'] && values['incremental-only'])
     throw new Error('--skip-incremental and --incremental-only exclude each other');
-  const only = values['incremental-only'];
+  if (values['skip-search'] && values['search-only'])
+    throw new Error('--skip-search and --search-only exclude each other');
+  if (values['incremental-only'] && values['search-only'])
+    throw new Error('--incremental-only and --search-only exclude each other');
+  const only = values['incremental-only'] || values['search-only'];
   const started = new Date();
   const loadAtStart = loadavg()[0];
   const wanted = values.models?.split(',');
@@ -85,13 +93,19 @@ async function main() {
     for (const line of ['', 'builtin:hash peak RSS, one build per process:', ...memoryLines(memory)]) console.log(line);
   const verify = values['skip-verify'] || only ? undefined : await measureVerify({ log: console.log });
   const merge = values['skip-merge'] || only ? undefined : await measureMerge({ log: console.log });
-  const incremental = values['skip-incremental']
-    ? undefined
-    : await measureIncremental(
-        INCREMENTAL_MODELS.filter((m) => !wanted || wanted.includes(m.model)),
-        values['incremental-rounds'] ? Number(values['incremental-rounds']) : undefined,
-      );
+  const incremental =
+    values['skip-incremental'] || values['search-only']
+      ? undefined
+      : await measureIncremental(
+          INCREMENTAL_MODELS.filter((m) => !wanted || wanted.includes(m.model)),
+          values['incremental-rounds'] ? Number(values['incremental-rounds']) : undefined,
+        );
   if (incremental) for (const line of incrementalLines(incremental)) console.log(line);
+  const search =
+    values['skip-search'] || values['incremental-only']
+      ? undefined
+      : await measureSearch({ rounds: Number(values.rounds), log: console.error });
+  if (search) for (const line of ['', ...searchLines(search)]) console.log(line);
 
   const machine = {
     cpu: cpus()[0]?.model,
@@ -108,7 +122,7 @@ async function main() {
   mkdirSync(join(ROOT, 'dist/bench'), { recursive: true });
   writeFileSync(
     join(ROOT, 'dist/bench/bench.json'),
-    `${JSON.stringify({ machine, run, results, memory, verify, merge, incremental }, null, 2)}\n`,
+    `${JSON.stringify({ machine, run, results, memory, verify, merge, incremental, search }, null, 2)}\n`,
   );
   console.log(`\nwrote dist/bench/bench.json (${machine.cpu}, ${machine.cores} cores, ${run.minutes} min)`);
 }

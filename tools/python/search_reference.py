@@ -65,9 +65,13 @@ def maxsim(meta, tokens, q, candidates=None):
 
 def xtr(meta, tokens, q, token_k, candidates=None):
     chunks = chosen_chunks(meta, candidates)
-    rows = np.concatenate([np.arange(meta["offsets"][c], meta["offsets"][c] + meta["lengths"][c]) for c in chunks] or [np.zeros(0, np.int64)])
-    owner = np.repeat(chunks, [meta["lengths"][c] for c in chunks])  # chunk position of each entry of `rows`
-    # Running top token_k per query row over blocks of rows (ascending), kept as indexes into `rows`.
+    if not chunks:
+        return {}
+    # The rows searched, ascending (chunks ascend and own contiguous rows), and the chunk owning each.
+    rows = np.concatenate([np.arange(meta["offsets"][c], meta["offsets"][c] + meta["lengths"][c]) for c in chunks])
+    owner = np.repeat(chunks, [meta["lengths"][c] for c in chunks])
+    # Running top token_k per query row over blocks of rows, kept as positions in `rows`: comparing
+    # positions orders ties by row index.
     kept = [np.zeros(0, np.int64) for _ in q]
     kept_scores = [np.zeros(0) for _ in q]
     for start in range(0, len(rows), BLOCK_ROWS):
@@ -81,8 +85,6 @@ def xtr(meta, tokens, q, token_k, candidates=None):
                 s, r = s[wide], r[wide]
             best = np.lexsort((r, -s))[:token_k]  # score descending, then row ascending
             kept[i], kept_scores[i] = r[best], s[best]
-    if len(rows) == 0:
-        return {}
     floor = [s[-1] for s in kept_scores]  # m_i
     best = {}  # (query row, chunk position) -> best retrieved score
     for i in range(len(q)):
@@ -90,7 +92,8 @@ def xtr(meta, tokens, q, token_k, candidates=None):
             key = (i, int(owner[r]))
             best[key] = max(best.get(key, -np.inf), s)
     scored = sorted({c for _, c in best})
-    return {meta["chunk_ids"][c]: float(np.mean([best.get((i, c), floor[i]) for i in range(len(q))])) for c in scored}
+    mean = lambda c: float(np.mean([best.get((i, c), floor[i]) for i in range(len(q))]))
+    return {meta["chunk_ids"][c]: mean(c) for c in scored}
 
 
 def ranked(scores, k):
@@ -122,7 +125,7 @@ def self_test():
         rows = np.array([[1, 0], [0, 1], [-1, 0], [0.6, 0.8]], dtype="<f4")  # id 5: row 0; 7: rows 1, 2; big: 3
         rows.tofile(os.path.join(d, "tokens.f32"))
         meta = {"dim": 2, "dtype": "float32", "total_tokens": 4, "doc_count": 3,
-                "chunk_ids": [5, 7, big], "offsets": [0, 1, 3], "lengths": [1, 2, 1]}  # fmt: skip
+                "chunk_ids": [5, 7, big], "offsets": [0, 1, 3], "lengths": [1, 2, 1]}
         with open(os.path.join(d, "index.meta.json"), "w") as f:
             json.dump(meta, f)
         query = np.array([[3, 0], [0, 2]], dtype=np.float32)
