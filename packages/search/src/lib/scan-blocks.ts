@@ -8,13 +8,19 @@ export interface ChunkBlock {
   readonly rows: number;
   /** Positions (in `chunk_ids` order) of the chunks in the block, in row order. */
   readonly chunks: Int32Array;
-  /** Chunk `chunks[i]` owns block rows `starts[i]..starts[i + 1]`. */
+  /** Chunk `chunks[i]` owns block rows `starts[i]..starts[i + 1]` (its padding included). */
   readonly starts: Int32Array;
 }
 
-/** Block size bounds, in rows; a chunk longer than `maxRows` forms a block alone. */
-export interface BlockBounds {
+/** How blocks are cut and laid out. */
+export interface BlockLayout {
+  /** Rows per block at most (padding included); a chunk longer than that forms a block alone. */
   readonly maxRows: number;
+  /**
+   * Each chunk's rows padded to a multiple of this by repeating its last row, so fixed groups of
+   * rows never straddle two chunks (a repeated row leaves every maximum as it was). Default 1.
+   */
+  readonly groupRows?: number;
 }
 
 /**
@@ -27,20 +33,24 @@ export async function* scanBlocks(
   tokensPath: string,
   meta: IndexMeta,
   positions: Int32Array | undefined,
-  bounds: BlockBounds,
+  layout: BlockLayout,
 ): AsyncGenerator<ChunkBlock> {
+  const group = layout.groupRows ?? 1;
+  const padded = (rows: number) => Math.ceil(rows / group) * group;
   const count = positions ? positions.length : meta.doc_count;
   const at = positions ? (i: number) => positions[i] : (i: number) => i;
   const rowBytes = meta.dim * ITEM_SIZE[meta.dtype];
   const file = await open(tokensPath, 'r');
   const buffers = [new BlockBuffer(meta), new BlockBuffer(meta)];
+  // Padded blocks are read here first, then laid out chunk by chunk.
+  const staging = group > 1 ? new BlockBuffer(meta) : undefined;
 
   /** Reads the block starting at selected chunk `first`; resolves to it and where the next begins. */
   const readBlock = async (first: number, buffer: BlockBuffer): Promise<[ChunkBlock, number]> => {
     let end = first;
     let rows = 0;
-    while (end < count && (end === first || rows + meta.lengths[at(end)] <= bounds.maxRows))
-      rows += meta.lengths[at(end++)];
+    while (end < count && (end === first || rows + padded(meta.lengths[at(end)]) <= layout.maxRows))
+      rows += padded(meta.lengths[at(end++)]);
     const bytes = buffer.reserve(rows * rowBytes);
     const chunks = new Int32Array(end - first);
     const starts = new Int32Array(end - first + 1);
@@ -51,12 +61,27 @@ export async function* scanBlocks(
       while (run < end && at(run) === at(run - 1) + 1) run++;
       const fromRow = meta.offsets[at(i)];
       const runRows = meta.offsets[at(run - 1)] + meta.lengths[at(run - 1)] - fromRow;
-      await readFully(file, bytes, filled * rowBytes, runRows * rowBytes, fromRow * rowBytes, tokensPath);
+      const target = staging ? staging.reserve(runRows * rowBytes) : bytes;
+      await readFully(
+        file,
+        target,
+        staging ? 0 : filled * rowBytes,
+        runRows * rowBytes,
+        fromRow * rowBytes,
+        tokensPath,
+      );
       for (let c = i; c < run; c++) {
+        const length = meta.lengths[at(c)];
         chunks[c - first] = at(c);
-        starts[c - first] = filled + meta.offsets[at(c)] - fromRow;
+        starts[c - first] = filled;
+        if (staging && length > 0) {
+          const from = (meta.offsets[at(c)] - fromRow) * rowBytes;
+          bytes.set(target.subarray(from, from + length * rowBytes), filled * rowBytes);
+          const last = target.subarray(from + (length - 1) * rowBytes, from + length * rowBytes);
+          for (let pad = length; pad < padded(length); pad++) bytes.set(last, (filled + pad) * rowBytes);
+        }
+        filled += staging ? padded(length) : length;
       }
-      filled += runRows;
       i = run;
     }
     starts[end - first] = filled;

@@ -56,11 +56,15 @@ export async function scoreQueries(
     const positions = options.candidates && candidatePositions(meta, options.candidates);
     const reducer: Reducer =
       mode === 'xtr' ? new XtrReducer(meta, stacked, k, tokenK) : new MaxSimReducer(reader, stacked, k);
-    const products = await TokenProducts.create(meta.dtype, meta.dim, stacked.matrix, threads);
+    const { groupRows } = reducer;
+    const products = await TokenProducts.create(meta.dtype, meta.dim, stacked.matrix, threads, groupRows);
     try {
       const rowBytes = meta.dim * (meta.dtype === 'float16' ? 2 : 4);
       const maxRows = Math.max(1, Math.min(Math.floor(blockBytes / rowBytes), Math.floor(MAX_PRODUCTS / stacked.rows)));
-      for await (const block of scanBlocks(join(reader.dir, TOKENS_FILE[meta.dtype]), meta, positions, { maxRows })) {
+      for await (const block of scanBlocks(join(reader.dir, TOKENS_FILE[meta.dtype]), meta, positions, {
+        maxRows,
+        groupRows,
+      })) {
         if (block.rows > 0) reducer.add(block, await products.of(block.data, block.rows));
       }
     } finally {

@@ -20,6 +20,7 @@ interface Candidate {
  * mean over the query's rows.
  */
 export class XtrReducer implements Reducer {
+  readonly groupRows = 1;
   private readonly tops: TokenTop[];
 
   constructor(

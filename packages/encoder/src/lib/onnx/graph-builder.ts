@@ -67,14 +67,24 @@ export class GraphBuilder {
     output?: string,
   ): string {
     const name = output ?? `${opType.toLowerCase()}_${this.counter++}`;
+    this.opWithOutputs(opType, inputs, [name], attributes);
+    return name;
+  }
+
+  /** Adds a node with several outputs (such as TopK's values and indices), named as given. */
+  opWithOutputs(
+    opType: string,
+    inputs: readonly string[],
+    outputs: readonly string[],
+    attributes: Record<string, AttributeValue> = {},
+  ): void {
     this.nodes.push({
       opType,
-      name: `${opType}_${name}`,
+      name: `${opType}_${outputs[0]}`,
       input: [...inputs],
-      output: [name],
+      output: [...outputs],
       attribute: Object.entries(attributes).map(([key, value]) => attribute(key, value)),
     });
-    return name;
   }
 
   /** Serialises the graph into the bytes of an `.onnx` file. */
