@@ -26,8 +26,9 @@ export interface BlockLayout {
 /**
  * Reads the chunks at `positions` (ascending; every chunk when undefined) of the token file in
  * blocks of whole chunks, adjacent chunks with one read. The next block is read while the caller
- * works on the current one, so two buffers alternate: memory stays at two blocks whatever the
- * index size, and a yielded block is valid until the one after it is requested.
+ * works on the current one, so two buffers alternate: memory stays at two blocks (and a staging
+ * buffer when chunks are padded) whatever the index size, and a yielded block is valid until the
+ * one after it is requested.
  */
 export async function* scanBlocks(
   tokensPath: string,

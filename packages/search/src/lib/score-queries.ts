@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { IndexReader, TOKENS_FILE } from '@xtr-nx/storage';
+import { IndexReader, ITEM_SIZE, TOKENS_FILE } from '@xtr-nx/storage';
 import { candidatePositions } from './candidates';
 import { MaxSimReducer } from './maxsim-reducer';
 import { stackQueries } from './queries';
@@ -59,7 +59,7 @@ export async function scoreQueries(
     const { groupRows } = reducer;
     const products = await TokenProducts.create(meta.dtype, meta.dim, stacked.matrix, threads, groupRows);
     try {
-      const rowBytes = meta.dim * (meta.dtype === 'float16' ? 2 : 4);
+      const rowBytes = meta.dim * ITEM_SIZE[meta.dtype];
       const maxRows = Math.max(1, Math.min(Math.floor(blockBytes / rowBytes), Math.floor(MAX_PRODUCTS / stacked.rows)));
       for await (const block of scanBlocks(join(reader.dir, TOKENS_FILE[meta.dtype]), meta, positions, {
         maxRows,
