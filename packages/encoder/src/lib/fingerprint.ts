@@ -36,9 +36,9 @@ export function encoderFingerprint(parts: Record<string, unknown>): string {
 }
 
 /**
- * The fingerprint parts of how long texts are read. Truncation adds none, so truncating indexes
- * and stores keep the fingerprints they had before windows existed (and `stride`, which
- * truncation ignores, never changes them); windows add the mode and the stride, which change
+ * The fingerprint parts of how long texts are read. Truncation adds none, so a truncating
+ * encoder's fingerprint depends on nothing it ignores (`stride` never changes it) and matches
+ * indexes and stores that predate the option; windows add the mode and the stride, which change
  * the vectors of long texts.
  */
 export function overflowParts({ overflow, stride }: Pick<ResolvedEncoderOptions, 'overflow' | 'stride'>) {

@@ -3,8 +3,8 @@ import type { EncoderOptions, ResolvedEncoderOptions } from '../lib/types';
 
 /**
  * Resolved options for tests: `options` over the default sizes that do not depend on the model,
- * on one thread (tests run side by side), truncating long texts as encoders did before windows
- * (tests of windows ask for them).
+ * on one thread (tests run side by side), truncating long texts so that each text is one model
+ * input (tests of windows ask for them).
  */
 export function testEncoderOptions(options: EncoderOptions): ResolvedEncoderOptions {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
