@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { type ChunkDetails, lookupChunks, openCatalog } from '@xtr-nx/catalog';
-import { IndexReader, MANIFEST_FILE, StorageError } from '@xtr-nx/storage';
+import { type IndexManifest, IndexReader, MANIFEST_FILE, StorageError } from '@xtr-nx/storage';
 import { DEFAULT_MAX_QUERY_TOKENS, openQueryEncoder, scoreQueries } from '@xtr-nx/search';
 import { type BuildOptions, displayPath, normalizeBuildOptions } from '../config/normalize-options';
 import { reportFailure, type RunLogger } from '../run-logger';
@@ -15,23 +15,13 @@ export interface SearchOutput {
   readonly width: number;
 }
 
-/**
- * The index's manifest, which names the encoder queries must be encoded with, and the content
- * hash each chunk had when it was indexed.
- */
-function readManifest(dir: string, shown: string) {
-  const reader = IndexReader.open(dir);
-  reader.close();
-  const { manifest } = reader;
-  if (!manifest)
+/** The index's manifest, which names the encoder queries must be encoded with. */
+function manifestOf(reader: IndexReader, shown: string): IndexManifest {
+  if (!reader.manifest)
     throw new StorageError(
       `${shown} has no ${MANIFEST_FILE}, so the encoder its vectors came from is unknown. Search indexes built by xtr (xtr build or nx run <project>:xtr-index).`,
     );
-  const indexedHash = (id: bigint) => {
-    const location = reader.locate(id);
-    return location && manifest.contentHashes[location.index];
-  };
-  return { dir: reader.dir, manifest, indexedHash };
+  return reader.manifest;
 }
 
 /** Where a hit's chunk comes from, as far as the catalog says. */
@@ -84,44 +74,50 @@ export async function runSearch(
   try {
     const options = normalizeBuildOptions(configPath, { outputDir: request.dir }, cwd);
     const shown = displayPath(options.outputDir, cwd);
-    const { dir, manifest, indexedHash } = readManifest(options.outputDir, shown);
-    const started = performance.now();
-    const encoder = await openQueryEncoder(options.encoder, manifest, shown);
+    const reader = IndexReader.open(options.outputDir);
     try {
-      const rows: Float32Array[] = [];
-      for (const query of request.queries) rows.push(await encoder.encode(query));
-      const hits = await scoreQueries(dir, rows, {
-        k: request.k,
-        mode: request.mode,
-        candidates: request.candidates,
-        tokenK: request.tokenK,
-        maxQueryTokens: request.maxQueryTokens,
-        explain: request.explain,
-        threads: options.encoder.threads,
-      });
-      const ms = Math.round(performance.now() - started);
-      const details = await chunkDetails(options, [...new Set(hits.flat().map((hit) => hit.id))], logger, cwd);
-      for (const [q, query] of request.queries.entries()) {
-        let queryHits = hits[q].map((hit) => ({ query, ...hit, ...whereFrom(details.get(hit.id)) }));
-        if (request.explain) {
-          const queryTokens = (await encoder.rowTokens(query)).slice(
-            0,
-            request.maxQueryTokens ?? DEFAULT_MAX_QUERY_TOKENS,
-          );
-          queryHits = await withTokenTexts(queryHits, queryTokens, details, indexedHash, encoder);
+      const manifest = manifestOf(reader, shown);
+      // The content hash each chunk had when it was indexed.
+      const indexedHash = (id: bigint) => {
+        const location = reader.locate(id);
+        return location && manifest.contentHashes[location.index];
+      };
+      const started = performance.now();
+      const encoder = await openQueryEncoder(options.encoder, manifest, shown);
+      try {
+        const rows: Float32Array[] = [];
+        for (const query of request.queries) rows.push(await encoder.encode(query));
+        const hits = await scoreQueries(reader, rows, {
+          k: request.k,
+          mode: request.mode,
+          candidates: request.candidates,
+          tokenK: request.tokenK,
+          maxQueryTokens: request.maxQueryTokens,
+          explain: request.explain,
+          threads: options.encoder.threads,
+        });
+        const ms = Math.round(performance.now() - started);
+        const details = await chunkDetails(options, [...new Set(hits.flat().map((hit) => hit.id))], logger, cwd);
+        for (const [q, query] of request.queries.entries()) {
+          let queryHits = hits[q].map((hit) => ({ query, ...hit, ...whereFrom(details.get(hit.id)) }));
+          if (request.explain) {
+            const queryTokens = (await encoder.rowTokens(query)).slice(
+              0,
+              request.maxQueryTokens ?? DEFAULT_MAX_QUERY_TOKENS,
+            );
+            queryHits = await withTokenTexts(queryHits, queryTokens, details, indexedHash, encoder);
+          }
+          const scope = request.candidates ? `${request.candidates.length} candidates` : `${manifest.docCount} chunks`;
+          const count = `${queryHits.length} hit${queryHits.length === 1 ? '' : 's'}`;
+          const heading = `"${query}": ${request.mode} over ${scope} of ${shown}, ${count} (${ms} ms)`;
+          const lines = request.json ? hitsAsJson(queryHits) : [heading, ...hitsAsTable(queryHits, output.width)];
+          for (const line of lines) output.line(line);
         }
-        if (request.json) {
-          for (const line of hitsAsJson(queryHits)) output.line(line);
-          continue;
-        }
-        const scope = request.candidates ? `${request.candidates.length} candidates` : `${manifest.docCount} chunks`;
-        output.line(
-          `"${query}": ${request.mode} over ${scope} of ${shown}, ${hits[q].length} hit${hits[q].length === 1 ? '' : 's'} (${ms} ms)`,
-        );
-        for (const line of hitsAsTable(queryHits, output.width)) output.line(line);
+      } finally {
+        await encoder.close();
       }
     } finally {
-      await encoder.close();
+      reader.close();
     }
     return true;
   } catch (error) {

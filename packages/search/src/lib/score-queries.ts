@@ -29,14 +29,15 @@ function positiveInteger(name: string, value: unknown): number {
 }
 
 /**
- * Scores the chunks of the index at `dir` (or only `candidates`) against each query and returns
+ * Scores the chunks of the index at `index` (a folder, or a reader the caller opened and keeps
+ * open) — or only `candidates` — against each query and returns
  * per query its best `k` hits, highest score first, ties by ascending id. `queries[q]` holds
  * `[tokens, dim]` float32 rows as the index's encoder produced them; rows are cut to
  * `maxQueryTokens` and L2-normalised here. The token file is read once for the whole batch, in
  * blocks of whole chunks, so memory stays bounded whatever the index size.
  */
 export async function scoreQueries(
-  dir: string,
+  index: string | IndexReader,
   queries: readonly Float32Array[],
   options: ScoreOptions,
 ): Promise<SearchHit[][]> {
@@ -49,7 +50,7 @@ export async function scoreQueries(
   const threads = positiveInteger('threads', options.threads ?? availableParallelism());
   if (queries.length === 0) return [];
 
-  const reader = IndexReader.open(dir);
+  const reader = typeof index === 'string' ? IndexReader.open(index) : index;
   try {
     const { meta } = reader;
     const stacked = stackQueries(queries, meta.dim, maxQueryTokens);
@@ -72,6 +73,6 @@ export async function scoreQueries(
     }
     return reducer.hits(options.explain === true);
   } finally {
-    reader.close();
+    if (reader !== index) reader.close();
   }
 }
