@@ -1,10 +1,12 @@
+import { WorstFirstHeap } from './worst-first-heap';
+
 /**
  * The best `k` document rows for one query row: a binary heap whose root is the worst kept row
  * (lowest product; of equal products, the later row), so a row that cannot make the cut costs one
  * comparison with `threshold`. Rows arrive in ascending order, so an equal product never displaces
  * a kept row: ties go to the earlier row.
  */
-export class TokenTop {
+export class TokenTop extends WorstFirstHeap {
   readonly scores: Float32Array;
   readonly rows: Float64Array;
   readonly chunks: Int32Array;
@@ -13,6 +15,7 @@ export class TokenTop {
   threshold = -Infinity;
 
   constructor(readonly k: number) {
+    super();
     this.scores = new Float32Array(k);
     this.rows = new Float64Array(k);
     this.chunks = new Int32Array(k);
@@ -41,38 +44,19 @@ export class TokenTop {
     this.chunks[i] = chunk;
   }
 
-  /** Entry `i` is worse than entry `j`. */
-  private worse(i: number, j: number): boolean {
+  protected get count(): number {
+    return this.size;
+  }
+
+  protected worse(i: number, j: number): boolean {
     const { scores, rows } = this;
     return scores[i] < scores[j] || (scores[i] === scores[j] && rows[i] > rows[j]);
   }
 
-  private swap(i: number, j: number): void {
+  protected swap(i: number, j: number): void {
     const { scores, rows, chunks } = this;
     [scores[i], scores[j]] = [scores[j], scores[i]];
     [rows[i], rows[j]] = [rows[j], rows[i]];
     [chunks[i], chunks[j]] = [chunks[j], chunks[i]];
-  }
-
-  private siftUp(i: number): void {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.worse(i, parent)) return;
-      this.swap(i, parent);
-      i = parent;
-    }
-  }
-
-  private siftDown(i: number): void {
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let worst = i;
-      if (left < this.size && this.worse(left, worst)) worst = left;
-      if (right < this.size && this.worse(right, worst)) worst = right;
-      if (worst === i) return;
-      this.swap(i, worst);
-      i = worst;
-    }
   }
 }
