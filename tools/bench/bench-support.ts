@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import execa from 'execa';
 import type { ChunkRow } from '@xtr-nx/catalog';
 import { isBuiltinModel } from '@xtr-nx/encoder';
+import type { ManifestInput } from '@xtr-nx/storage';
 import { chunkFile } from '../catalog/chunk-file';
 import { sourceFiles } from '../catalog/source-files';
 
@@ -87,4 +88,13 @@ export function testModelDir(size: string): Promise<string> {
     generated.set(size, dir);
   }
   return dir;
+}
+
+/** The manifest of a benchmark's synthetic index: random rows from no catalog or encoder. */
+export function syntheticManifest(tool: string): ManifestInput {
+  return {
+    tool: { name: tool, version: '0' },
+    encoder: { model: 'synthetic', fingerprint: 'synthetic', normalized: true },
+    catalog: { path: 'none', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'none' },
+  };
 }

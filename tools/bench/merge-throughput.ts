@@ -14,7 +14,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IndexWriter, type ManifestInput, mergeIndexes } from '@xtr-nx/storage';
+import { IndexWriter, mergeIndexes } from '@xtr-nx/storage';
+import { syntheticManifest } from './bench-support';
 import { interleaved, pairedRatio, type RunLoad, spread, type Spread } from './rounds';
 
 const DIM = 128;
@@ -23,11 +24,7 @@ const BLOCK_BYTES = 16 << 20;
 /** Chunks of 40 to 255 tokens, the spread of code chunks cut at maxLength 256. */
 const lengthOf = (id: number) => 40 + (((id * 2654435761) >>> 0) % 216);
 
-const MANIFEST: ManifestInput = {
-  tool: { name: 'merge-throughput', version: '0' },
-  encoder: { model: 'synthetic', fingerprint: 'synthetic', normalized: true },
-  catalog: { path: 'none', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'none' },
-};
+const MANIFEST = syntheticManifest('merge-throughput');
 
 export interface MergeThroughput {
   readonly shards: number;

@@ -1,13 +1,10 @@
 import { open } from 'node:fs/promises';
-import { float32ToFloat16, IndexWriter, type ManifestInput } from '@xtr-nx/storage';
+import { float32ToFloat16, IndexWriter } from '@xtr-nx/storage';
+import { syntheticManifest } from './bench-support';
 
 export const DIM = 128;
 
-const MANIFEST: ManifestInput = {
-  tool: { name: 'search-bench', version: '0' },
-  encoder: { model: 'synthetic', fingerprint: 'synthetic', normalized: true },
-  catalog: { path: 'none', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'none' },
-};
+const MANIFEST = syntheticManifest('search-bench');
 
 /** Chunk lengths: `min` to `max` tokens, skewed towards short ones (`min + (max - min + 1)·u^a`, u uniform). */
 export interface LengthShape {

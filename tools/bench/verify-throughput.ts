@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { float32ToFloat16, IndexWriter, verifyIndex } from '@xtr-nx/storage';
+import { syntheticManifest } from './bench-support';
 import { interleaved, pairedRatio, type RunLoad, spread } from './rounds';
 
 const DIM = 128;
@@ -89,11 +90,7 @@ async function writeIndex(outDir: string, bytes: number): Promise<{ chunks: numb
       Array.from(ids, (id) => id * 2654435761n),
     );
   }
-  const written = await writer.commit({
-    tool: { name: 'verify-throughput', version: '0' },
-    encoder: { model: 'synthetic', fingerprint: 'synthetic', normalized: true },
-    catalog: { path: 'none', table: 'chunks', nullIdsSkipped: 0, fingerprint: 'none' },
-  });
+  const written = await writer.commit(syntheticManifest('verify-throughput'));
   return { chunks: written.docCount, bytes: batches * rowsPerBatch * DIM * 2 };
 }
 
